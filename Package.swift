@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "bianzhi",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "bianzhi", targets: ["bianzhi"]),
+    ],
+    dependencies: [
+        // Command-line parsing, help and usage errors for the `bianzhi` executable.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libyaml, the system's C YAML parser (Debian: libyaml-dev).
+        .systemLibrary(
+            name: "CYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]
+        ),
+        // Source files, locations, diagnostics and their rendering.
+        .target(name: "Diagnostics"),
+        // libyaml's event stream turned into a located YAML tree; C stays inside.
+        .target(name: "YAMLLoader", dependencies: ["CYAML", "Diagnostics"]),
+        // The snapshot schema as data, the typed values it describes, and what is generated from it.
+        .target(name: "Schema"),
+        // Snapshot files and folders decoded against the schema, with cross-checks.
+        .target(name: "SnapshotLoader", dependencies: ["YAMLLoader", "Schema", "Diagnostics"]),
+        // The command-line tool.
+        .executableTarget(
+            name: "bianzhi",
+            dependencies: [
+                "SnapshotLoader", "Schema", "Diagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "_BianzhiTestSupport", dependencies: ["Diagnostics"]),
+        .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
+        .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "Diagnostics"]),
+        .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
+        .testTarget(name: "SnapshotLoaderTests", dependencies: ["SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["_BianzhiTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,101 @@
+/// How serious a diagnostic is.
+public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+    case note, warning, error
+
+    private var order: Int {
+        switch self {
+        case .note: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.order < rhs.order }
+}
+
+/// A stable identifier for a kind of diagnostic, `domain.code` (`yaml.duplicateKey`).
+public struct DiagnosticID: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// A secondary message attached to a diagnostic, optionally at another place ("first defined here").
+public struct DiagnosticNote: Hashable, Sendable, Codable {
+    public var message: String
+    public var location: SourceLocation?
+
+    public init(_ message: String, at location: SourceLocation? = nil) {
+        self.message = message
+        self.location = location
+    }
+}
+
+/// A suggested edit: replace the text in `range` with `replacement`.
+public struct FixIt: Hashable, Sendable, Codable {
+    public var message: String
+    public var replacement: String
+    public var start: SourceLocation
+    public var end: SourceLocation
+
+    public init(message: String, replacement: String, range: SourceRange) {
+        self.message = message
+        self.replacement = replacement
+        self.start = range.start
+        self.end = range.end
+    }
+}
+
+/// One problem found in user input, with where it is and how to fix it.
+public struct Diagnostic: Hashable, Sendable, Codable {
+    public var id: DiagnosticID
+    public var severity: Severity
+    public var message: String
+    public var location: SourceLocation?
+    /// Where the offending text ends, when it spans more than one column.
+    public var endLocation: SourceLocation?
+    public var notes: [DiagnosticNote]
+    /// A short suggestion ("did you mean 'administrative'?").
+    public var help: String?
+    public var fixIts: [FixIt]
+
+    public init(
+        _ id: DiagnosticID,
+        severity: Severity = .error,
+        message: String,
+        at location: SourceLocation?,
+        end: SourceLocation? = nil,
+        notes: [DiagnosticNote] = [],
+        help: String? = nil,
+        fixIts: [FixIt] = []
+    ) {
+        self.id = id
+        self.severity = severity
+        self.message = message
+        self.location = location
+        self.endLocation = end
+        self.notes = notes
+        self.help = help
+        self.fixIts = fixIts
+    }
+
+    public init(_ id: DiagnosticID, severity: Severity = .error, message: String, range: SourceRange,
+                notes: [DiagnosticNote] = [], help: String? = nil, fixIts: [FixIt] = []) {
+        self.init(id, severity: severity, message: message, at: range.start, end: range.end,
+                  notes: notes, help: help, fixIts: fixIts)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, severity, message, location, endLocation = "end", notes, help, fixIts = "fixits"
+    }
+}

@@ -1,0 +1,107 @@
+import Diagnostics
+import Schema
+
+/// Checks that span records: unique ids, references that resolve, dates in a consistent order.
+struct CrossChecks {
+    let snapshot: Snapshot
+    private(set) var errors: [SnapshotError] = []
+
+    init(snapshot: Snapshot) {
+        self.snapshot = snapshot
+    }
+
+    private func location(_ mark: ValueMark) -> SourceLocation? {
+        guard let file = snapshot.file(of: mark) else { return nil }
+        return SourceLocation(path: file, line: Int(mark.line), column: Int(mark.column))
+    }
+
+    mutating func run() {
+        var institutionIDs: [String: ValueMark] = [:]
+        var personIDs: Set<String> = []
+        for value in snapshot.institutions {
+            guard let institution = value.recordValue, let id = institution[Slots.institutionID].stringValue else { continue }
+            let mark = institution.marks[Slots.institutionID]
+            if let first = institutionIDs[id], let firstLocation = location(first) {
+                errors.append(SnapshotError(.duplicateID(id, kind: "机构", first: firstLocation), at: location(mark)))
+            } else {
+                institutionIDs[id] = mark
+            }
+            for person in institution[Slots.staff].listValue ?? [] {
+                if let id = person.recordValue?[Slots.personID].stringValue { personIDs.insert(id) }
+            }
+        }
+        var bodyIDs: [String: ValueMark] = [:]
+        for value in snapshot.coordinationBodies {
+            guard let body = value.recordValue, let id = body[Slots.bodyID].stringValue else { continue }
+            let mark = body.marks[Slots.bodyID]
+            if let first = bodyIDs[id] ?? institutionIDs[id], let firstLocation = location(first) {
+                errors.append(SnapshotError(.duplicateID(id, kind: "议事协调机构", first: firstLocation), at: location(mark)))
+            } else {
+                bodyIDs[id] = mark
+            }
+        }
+
+        let knownInstitutions = Array(institutionIDs.keys).sorted()
+        func resolve(_ record: Record, _ slot: Int, in type: RecordType) {
+            guard let id = record[slot].stringValue, institutionIDs[id] == nil else { return }
+            errors.append(SnapshotError(.unresolvedReference(type.fields[slot], id: id, expected: "机构",
+                                                             suggestion: Suggestion.closest(to: id, in: knownInstitutions)),
+                                        at: location(record.marks[slot])))
+        }
+
+        let asOf = snapshot.asOf
+        for value in snapshot.institutions {
+            guard let institution = value.recordValue else { continue }
+            resolve(institution, Slots.parent, in: SnapshotSchema.institution)
+            if let established = institution[Slots.established].dateValue,
+               let abolished = institution[Slots.abolished].dateValue, abolished < established {
+                errors.append(SnapshotError(.abolishedBeforeEstablished, at: location(institution.marks[Slots.abolished])))
+            }
+            for person in institution[Slots.staff].listValue ?? [] {
+                guard let person = person.recordValue else { continue }
+                resolve(person, Slots.workingAt, in: SnapshotSchema.person)
+                if let since = person[Slots.secondedSince].dateValue, since > asOf {
+                    errors.append(SnapshotError(.secondedAfterAsOf(since.description, asOf: asOf.description),
+                                                at: location(person.marks[Slots.secondedSince])))
+                }
+            }
+            for event in institution[Slots.events].listValue ?? [] {
+                guard let steps = event.recordValue?[Slots.eventSteps].recordValue else { continue }
+                checkStages(steps)
+            }
+        }
+        for value in snapshot.coordinationBodies {
+            guard let body = value.recordValue else { continue }
+            resolve(body, Slots.officeHost, in: SnapshotSchema.coordinationBody)
+        }
+
+        let regionCode = snapshot.region[Slots.regionCode].stringValue
+        let subjects = knownInstitutions + Array(bodyIDs.keys).sorted() + Array(personIDs).sorted() + (regionCode.map { [$0] } ?? [])
+        for value in snapshot.exemptions {
+            guard let exemption = value.recordValue else { continue }
+            if exemption[Slots.exemptionRule].isNull, exemption[Slots.exemptionProvision].isNull {
+                errors.append(SnapshotError(.exemptionTarget, at: location(exemption.mark)))
+            }
+            guard let subject = exemption[Slots.exemptionSubject].stringValue else { continue }
+            if institutionIDs[subject] == nil, bodyIDs[subject] == nil, !personIDs.contains(subject), subject != regionCode {
+                errors.append(SnapshotError(.unresolvedReference(SnapshotSchema.exemption.fields[Slots.exemptionSubject], id: subject,
+                                                                 expected: "对象（机构、人员、议事协调机构或区划代码）",
+                                                                 suggestion: Suggestion.closest(to: subject, in: subjects)),
+                                            at: location(exemption.marks[Slots.exemptionSubject])))
+            }
+        }
+    }
+
+    /// The four stages, where given, must not go back in time.
+    private mutating func checkStages(_ steps: Record) {
+        let names = SnapshotSchema.steps.fields.map(\.name)
+        var previous: (name: String, date: CivilDate)?
+        for (slot, name) in names.enumerated() {
+            guard let date = steps[slot].dateValue else { continue }
+            if let previous, date < previous.date {
+                errors.append(SnapshotError(.stagesOutOfOrder(previous.name, name), at: location(steps.marks[slot])))
+            }
+            previous = (name, date)
+        }
+    }
+}

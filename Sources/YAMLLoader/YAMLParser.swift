@@ -1,0 +1,222 @@
+internal import CYAML
+import Diagnostics
+
+/// Reads one YAML (or JSON) document into a `YAMLNode` tree with the help of libyaml.
+///
+/// libyaml's event stream is turned into a tree with an explicit stack (no recursion,
+/// so a deeply nested file cannot overflow the stack); anchors and aliases are
+/// resolved within a fixed budget; duplicate keys are reported, all of them.
+public enum YAMLParser {
+    /// The result of reading a file: the tree (when the text could be parsed) and
+    /// every problem found. When `errors` is not empty, `root` may be partial.
+    public struct Result: Sendable {
+        public var root: YAMLNode?
+        public var errors: [YAMLLoadError]
+    }
+
+    public static func parse(_ file: SourceFile, limits: YAMLLimits = .default) -> Result {
+        guard file.bytes.count <= limits.maxFileSize else {
+            return Result(root: nil, errors: [YAMLLoadError(.fileTooLarge(size: file.bytes.count, limit: limits.maxFileSize),
+                                                            path: file.path, mark: YAMLMark(line: 1, column: 1))])
+        }
+        var builder = TreeBuilder(file: file, limits: limits)
+        file.bytes.withUnsafeBufferPointer { buffer in
+            builder.run(buffer)
+        }
+        return Result(root: builder.root, errors: builder.errors)
+    }
+}
+
+/// Builds the tree from libyaml events.
+private struct TreeBuilder {
+    private enum Frame {
+        case sequence(items: [YAMLNode], start: YAMLMark, anchor: String?, size: Int)
+        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, keys: [String: YAMLMark], start: YAMLMark, anchor: String?, size: Int)
+    }
+
+    let file: SourceFile
+    let limits: YAMLLimits
+    private(set) var root: YAMLNode?
+    private(set) var errors: [YAMLLoadError] = []
+    private var stack: [Frame] = []
+    private var anchors: [String: (node: YAMLNode, size: Int)] = [:]
+    private var expanded = 0
+    private var documents = 0
+
+    init(file: SourceFile, limits: YAMLLimits) {
+        self.file = file
+        self.limits = limits
+    }
+
+    mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
+        var parser = yaml_parser_t()
+        guard yaml_parser_initialize(&parser) == 1 else {
+            errors.append(error(.syntax(problem: "could not initialise libyaml", context: nil), YAMLMark(line: 1, column: 1)))
+            return
+        }
+        defer { yaml_parser_delete(&parser) }
+        if let base = buffer.baseAddress {
+            yaml_parser_set_input_string(&parser, base, buffer.count)
+        } else {
+            var empty: UInt8 = 0
+            yaml_parser_set_input_string(&parser, &empty, 0)
+        }
+
+        var event = yaml_event_t()
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else {
+                errors.append(parserError(parser))
+                return
+            }
+            let keepGoing = handle(&event)
+            let done = event.type == YAML_STREAM_END_EVENT
+            yaml_event_delete(&event)
+            if !keepGoing || done { break }
+        }
+        if documents == 0 && errors.isEmpty {
+            errors.append(error(.emptyFile, YAMLMark(line: 1, column: 1)))
+        }
+    }
+
+    /// Handles one event; false stops the parse.
+    private mutating func handle(_ event: inout yaml_event_t) -> Bool {
+        let start = mark(event.start_mark)
+        let end = mark(event.end_mark)
+        switch event.type {
+        case YAML_DOCUMENT_START_EVENT:
+            documents += 1
+            if documents > 1 {
+                errors.append(error(.multipleDocuments, start))
+                return false
+            }
+        case YAML_SCALAR_EVENT:
+            let data = event.data.scalar
+            let value = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
+            let style: YAMLScalar.Style
+            switch data.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: style = .folded
+            default: style = .plain
+            }
+            let tag = data.tag.map { String(cString: $0) }
+            let node = YAMLNode(kind: .scalar(YAMLScalar(value: value, style: style, tag: tag)), start: start, end: end)
+            remember(anchor: data.anchor, node: node, size: 1)
+            return append(node, size: 1)
+        case YAML_ALIAS_EVENT:
+            let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+            guard let target = anchors[name] else {
+                errors.append(error(.undefinedAlias(name), start))
+                return false
+            }
+            expanded += target.size
+            if expanded > limits.maxAliasExpansion {
+                errors.append(error(.aliasExpansionLimit(limits.maxAliasExpansion), start))
+                return false
+            }
+            return append(target.node, size: target.size)
+        case YAML_SEQUENCE_START_EVENT:
+            guard stack.count < limits.maxDepth else {
+                errors.append(error(.nestingTooDeep(limits.maxDepth), start))
+                return false
+            }
+            stack.append(.sequence(items: [], start: start, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }, size: 1))
+        case YAML_MAPPING_START_EVENT:
+            guard stack.count < limits.maxDepth else {
+                errors.append(error(.nestingTooDeep(limits.maxDepth), start))
+                return false
+            }
+            stack.append(.mapping(pairs: [], pendingKey: nil, keys: [:], start: start,
+                                  anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, size: 1))
+        case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+            guard let frame = stack.popLast() else { return true }
+            let node: YAMLNode
+            let anchor: String?
+            let size: Int
+            switch frame {
+            case let .sequence(items, frameStart, frameAnchor, frameSize):
+                node = YAMLNode(kind: .sequence(items), start: frameStart, end: end)
+                anchor = frameAnchor
+                size = frameSize
+            case let .mapping(pairs, _, _, frameStart, frameAnchor, frameSize):
+                node = YAMLNode(kind: .mapping(pairs), start: frameStart, end: end)
+                anchor = frameAnchor
+                size = frameSize
+            }
+            if let anchor { anchors[anchor] = (node, size) }
+            return append(node, size: size)
+        default:
+            break
+        }
+        return true
+    }
+
+    private mutating func remember(anchor: UnsafeMutablePointer<yaml_char_t>?, node: YAMLNode, size: Int) {
+        guard let anchor else { return }
+        anchors[String(cString: anchor)] = (node, size)
+    }
+
+    /// Adds a finished node to the collection being built, or makes it the root.
+    private mutating func append(_ node: YAMLNode, size: Int) -> Bool {
+        guard let top = stack.popLast() else {
+            root = node
+            return true
+        }
+        switch top {
+        case .sequence(var items, let start, let anchor, let frameSize):
+            items.append(node)
+            stack.append(.sequence(items: items, start: start, anchor: anchor, size: frameSize + size))
+        case .mapping(var pairs, let pendingKey, var keys, let start, let anchor, let frameSize):
+            if let key = pendingKey {
+                pairs.append(YAMLPair(key: key, value: node))
+                stack.append(.mapping(pairs: pairs, pendingKey: nil, keys: keys, start: start, anchor: anchor, size: frameSize + size))
+            } else {
+                if let scalar = node.scalar {
+                    if let first = keys[scalar.value] {
+                        errors.append(error(.duplicateKey(scalar.value, firstAt: first), node.start))
+                    } else {
+                        keys[scalar.value] = node.start
+                    }
+                } else {
+                    errors.append(error(.nonScalarKey, node.start))
+                }
+                stack.append(.mapping(pairs: pairs, pendingKey: node, keys: keys, start: start, anchor: anchor, size: frameSize + size))
+            }
+        }
+        return true
+    }
+
+    private func mark(_ mark: yaml_mark_t) -> YAMLMark {
+        YAMLMark(line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
+    }
+
+    private func error(_ kind: YAMLLoadError.Kind, _ mark: YAMLMark) -> YAMLLoadError {
+        YAMLLoadError(kind, path: file.path, mark: mark)
+    }
+
+    /// Turns libyaml's error state into a located error, with a hint for the usual causes.
+    private func parserError(_ parser: yaml_parser_t) -> YAMLLoadError {
+        let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+        if parser.error == YAML_READER_ERROR {
+            let location = file.location(ofOffset: Int(parser.problem_offset))
+            let at = YAMLMark(line: Int32(clamping: location.line), column: Int32(clamping: location.column))
+            if problem.contains("UTF-8") || problem.contains("utf-8") {
+                let offset = Int(parser.problem_offset)
+                let byte = offset < file.bytes.count ? file.bytes[offset] : nil
+                return error(.invalidUTF8(byte: byte), at)
+            }
+            return error(.forbiddenCharacter(problem: problem), at)
+        }
+        let at = mark(parser.problem_mark)
+        let offset = file.offset(line: Int(at.line), column: Int(at.column))
+        if offset < file.bytes.count, file.bytes[offset] == UInt8(ascii: "\t") {
+            return error(.tabIndentation, at)
+        }
+        if problem.contains("tab"), problem.contains("indentation") {
+            return error(.tabIndentation, at)
+        }
+        let context = parser.context.map { String(cString: $0) }
+        return error(.syntax(problem: problem, context: context), at)
+    }
+}

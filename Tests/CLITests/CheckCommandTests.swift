@@ -1,0 +1,132 @@
+import _BianzhiTestSupport
+import Foundation
+import Testing
+
+/// Every bad input of the snapshot issue: exit 2, nothing on standard output,
+/// and a message located at `file:line:column`, never a crash or a hang.
+@Suite struct CheckBadInputTests {
+    struct BadInput: Sendable, CustomTestStringConvertible {
+        var name: String
+        var file: String
+        var bytes: [UInt8]
+        var location: String
+        var id: String
+        var testDescription: String { name }
+    }
+
+    static let sample = SampleSnapshot.text
+    static let cases: [BadInput] = [
+        BadInput(name: "broken YAML", file: "s.yaml", bytes: Array("snapshot: v1\nas_of: [2024-06-30\nregion: x\n".utf8),
+                 location: "s.yaml:3:7:", id: "yaml.syntax"),
+        BadInput(name: "tab in indentation", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("  code: \"999001\"", with: "\tcode: \"999001\"").utf8),
+                 location: "s.yaml:4:1:", id: "yaml.tab"),
+        BadInput(name: "unknown field", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("staffing: {administrative: 2}", with: "staffng: {administrative: 2}").utf8),
+                 location: "s.yaml:15:7:", id: "snapshot.unknownField"),
+        BadInput(name: "wrong type", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("leadership: {principal: 1, deputy: 2}", with: "leadership: {principal: 1, deputy: 两名}").utf8),
+                 location: "s.yaml:16:42:", id: "snapshot.typeMismatch"),
+        BadInput(name: "bad enum value", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("level: county", with: "level: 县").utf8),
+                 location: "s.yaml:6:10:", id: "snapshot.badEnum"),
+        BadInput(name: "impossible date", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("as_of: 2024-06-30", with: "as_of: 2024-02-30").utf8),
+                 location: "s.yaml:2:8:", id: "snapshot.badDate"),
+        BadInput(name: "duplicate key", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("  name: 青禾县\n", with: "  name: 青禾县\n  name: 青禾\n").utf8),
+                 location: "s.yaml:6:3:", id: "yaml.duplicateKey"),
+        BadInput(name: "duplicate id", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("  - id: QH-JYZX", with: "  - id: QH-JTJ").utf8),
+                 location: "s.yaml:22:9:", id: "snapshot.duplicateID"),
+        BadInput(name: "missing required field", file: "s.yaml", bytes: Array(SampleSnapshot.replacing("as_of: 2024-06-30\n", with: "").utf8),
+                 location: "s.yaml:1:1:", id: "snapshot.missingField"),
+        BadInput(name: "invalid UTF-8", file: "s.yaml", bytes: Array("snapshot: v1\nas_of: 2024-06-30\nregion: {code: \"1\", name: ".utf8) + [0xC7, 0xE0, 0xBA, 0xCC] + Array(", level: county}\n".utf8),
+                 location: "s.yaml:3:28:", id: "yaml.invalidUTF8"),
+        BadInput(name: "empty file", file: "s.yaml", bytes: [], location: "s.yaml:1:1:", id: "yaml.empty"),
+        BadInput(name: "billion laughs", file: "s.yaml", bytes: Array(HostileInput.billionLaughs.utf8),
+                 location: "s.yaml:", id: "yaml.aliasBudget"),
+        BadInput(name: "100,000 levels of nesting", file: "s.yaml", bytes: Array(HostileInput.deepNesting(100_000).utf8),
+                 location: "s.yaml:1:129:", id: "yaml.tooDeep"),
+        BadInput(name: "JSON with trailing garbage", file: "s.json",
+                 bytes: Array("{\"snapshot\": \"v1\", \"as_of\": \"2024-06-30\", \"region\": {\"code\": \"1\", \"name\": \"x\", \"level\": \"county\"}}\n}garbage\n".utf8),
+                 location: "s.json:2:1:", id: "yaml.syntax"),
+    ]
+
+    @Test(arguments: cases)
+    func badInputIsRejectedWithALocation(input: BadInput) throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestSupport.write(input.bytes, to: input.file, in: directory)
+        let result = try CLIRunner.run(["check", input.file], in: directory.path, timeout: 60)
+        #expect(result.status == 2, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        let firstLine = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.hasPrefix(input.location), "\(result.stderr)")
+        #expect(firstLine.hasSuffix("[\(input.id)]"), "\(result.stderr)")
+        // The snippet and the caret follow the header line.
+        if !input.bytes.isEmpty && input.id != "yaml.invalidUTF8" {
+            #expect(result.stderr.contains(" | "), "\(result.stderr)")
+        }
+    }
+
+    @Test func jsonFormatIsMachineReadable() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestSupport.write(SampleSnapshot.replacing("level: county", with: "level: countty"), to: "s.yaml", in: directory)
+        let result = try CLIRunner.run(["check", "--format", "json", "s.yaml"], in: directory.path)
+        #expect(result.status == 2)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let diagnostics = try #require(object["diagnostics"] as? [[String: Any]])
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics[0]["id"] as? String == "snapshot.badEnum")
+        #expect(diagnostics[0]["help"] as? String == "是否要写 'county'？")
+        let location = try #require(diagnostics[0]["location"] as? [String: Any])
+        #expect(location["file"] as? String == "s.yaml")
+        #expect(location["line"] as? Int == 6)
+        #expect(location["column"] as? Int == 10)
+    }
+
+    @Test func missingPathIsExitTwo() throws {
+        let result = try CLIRunner.run(["check", "/nonexistent/snapshot.yaml"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("snapshot.notFound"))
+    }
+
+    @Test func colourNeverWithNoColor() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestSupport.write("", to: "e.yaml", in: directory)
+        let result = try CLIRunner.run(["check", "e.yaml"], in: directory.path)
+        #expect(!result.stderr.contains("\u{1B}["))
+    }
+}
+
+@Suite struct CheckValidInputTests {
+    @Test func validSnapshotExitsZeroWithASummary() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestSupport.write(SampleSnapshot.text, to: "s.yaml", in: directory)
+        let result = try CLIRunner.run(["check", "s.yaml"], in: directory.path)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("快照有效"))
+        #expect(result.stdout.contains("机构 2 个"))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func bundledExampleIsValid() throws {
+        let result = try CLIRunner.run(["check", "Cases/qinghe-county/snapshot"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("青禾县"))
+    }
+}
+
+@Suite struct HelpTests {
+    @Test(arguments: [["--help"], ["check", "--help"], ["schema", "--help"]])
+    func everyCommandHasHelpWithAnExample(arguments: [String]) throws {
+        let result = try CLIRunner.run(arguments)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("示例 Example"), "\(result.stdout)")
+    }
+
+    @Test func schemaCommandPrintsTheJSONSchema() throws {
+        let result = try CLIRunner.run(["schema", "snapshot"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["$ref"] as? String == "#/definitions/Snapshot")
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Schema
+import Testing
+
+@Suite struct CivilDateTests {
+    @Test(arguments: ["2024-02-29", "2019-08-05", "1970-01-01", "2000-12-31"])
+    func roundTrips(text: String) throws {
+        let date = try #require(CivilDate(parsing: text))
+        #expect(date.description == text)
+    }
+
+    @Test(arguments: ["2024-02-30", "2023-02-29", "2024-13-01", "2024-6-30", "2024/06/30", "20240630", "", "2024-04-31"])
+    func rejectsImpossibleOrMalformedDates(text: String) {
+        #expect(CivilDate(parsing: text) == nil)
+    }
+
+    @Test func knownDayNumbersAndDifferences() throws {
+        #expect(CivilDate(parsing: "1970-01-02")?.daysSinceEpoch == 1)
+        let a = try #require(CivilDate(parsing: "2024-01-31"))
+        let b = try #require(CivilDate(parsing: "2024-03-30"))
+        #expect(a.days(to: b) == 59)
+        #expect(a.months(to: b) == 1)
+        #expect(try #require(CivilDate(parsing: "2023-03-31")).months(to: try #require(CivilDate(parsing: "2024-03-31"))) == 12)
+        #expect(a.chineseDescription == "2024年1月31日")
+    }
+}
+
+@Suite struct EnumTypeTests {
+    @Test func acceptsEnglishChineseAndBracketVariants() {
+        let rank = SnapshotSchema.rank
+        #expect(rank.index(of: "bureau") == 2)
+        #expect(rank.index(of: "正厅（局）级") == 2)
+        #expect(rank.index(of: "正厅(局)级") == 2)
+        #expect(rank.index(of: "正处级") == 4)
+        #expect(SnapshotSchema.category.index(of: "政府工作部门") == 1)
+        #expect(SnapshotSchema.category.index(of: "goverment_department") == nil)
+    }
+
+    @Test func ranksAreOrderedHighestFirst() {
+        #expect(SnapshotSchema.rank.ordered)
+        #expect(SnapshotSchema.rank.cases.first?.name == "ministry")
+        #expect(SnapshotSchema.level.cases.map(\.name) == ["central", "province", "city", "county", "township"])
+    }
+}
+
+@Suite struct SchemaDefinitionTests {
+    @Test func everyFieldOfTheContractIsDefined() {
+        // A sample of the contract (shared/spec/snapshot-v1.md); renaming any of these breaks exporters.
+        let expected: [(RecordType, [String])] = [
+            (SnapshotSchema.snapshot, ["snapshot", "as_of", "region", "institutions", "coordination_bodies", "exemptions"]),
+            (SnapshotSchema.region, ["code", "name", "level", "limits", "party_committee_term_start", "last_staffing_verification"]),
+            (SnapshotSchema.institution, ["id", "name", "name_in_use", "plates", "category", "public_institution_type", "rank",
+                                          "within_limit", "parent", "established", "abolished", "registration", "approved",
+                                          "internal_units", "staff", "events"]),
+            (SnapshotSchema.person, ["id", "establishment", "post", "post_rank", "internal_unit", "joined", "hiring_approval",
+                                     "working_at", "seconded_since", "secondment_approval"]),
+            (SnapshotSchema.staffing, ["administrative", "political_legal", "public_service", "worker"]),
+        ]
+        for (record, names) in expected {
+            #expect(record.fields.map(\.name) == names, "fields of \(record.name)")
+        }
+    }
+
+    @Test func slotsFollowFieldOrder() {
+        for record in SnapshotSchema.records {
+            for (index, field) in record.fields.enumerated() {
+                #expect(record.slot(of: field.name) == index)
+            }
+            #expect(record.slot(of: "no_such_field") == nil)
+        }
+    }
+
+    @Test func jsonSchemaIsValidJSONWithEveryRecordAndField() throws {
+        let text = SchemaGenerators.jsonSchema(.snapshot).rendered()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
+        let definitions = try #require(object["definitions"] as? [String: Any])
+        for record in SnapshotSchema.records {
+            let definition = try #require(definitions[record.name] as? [String: Any], "missing \(record.name)")
+            let properties = try #require(definition["properties"] as? [String: Any])
+            #expect(Set(properties.keys) == Set(record.fields.map(\.name)))
+            #expect(definition["additionalProperties"] as? Bool == false)
+        }
+        let category = try #require(definitions["Category"] as? [String: Any])
+        #expect((category["enum"] as? [String])?.contains("政府工作部门") == true)
+    }
+
+    @Test func institutionFileSchemaAcceptsOneOrAList() throws {
+        let text = SchemaGenerators.jsonSchema(.institutionFile).rendered()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect((object["oneOf"] as? [Any])?.count == 2)
+    }
+
+    @Test func generatedFieldReferenceIsCurrent() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/snapshot.md")
+        let committed = try String(contentsOf: url, encoding: .utf8)
+        #expect(committed == SchemaGenerators.markdown(),
+                "docs/snapshot.md is stale: run `swift run bianzhi schema snapshot --format markdown > docs/snapshot.md`")
+    }
+
+    @Test func jsonStringsAreEscaped() {
+        #expect(OrderedJSON.string("a\"b\\c\n\u{1}").rendered() == "\"a\\\"b\\\\c\\n\\u0001\"")
+    }
+}
