@@ -26,20 +26,30 @@ let package = Package(
         .target(name: "Schema"),
         // Snapshot files and folders decoded against the schema, with cross-checks.
         .target(name: "SnapshotLoader", dependencies: ["YAMLLoader", "Schema", "Diagnostics"]),
+        // The rule expression language: parsing, type checking against the schema, compiling to closures.
+        .target(name: "RuleLanguage", dependencies: ["Schema", "Diagnostics"]),
+        // Rule files decoded, checked against the schema and the catalogue, and compiled.
+        .target(name: "RuleSet", dependencies: ["RuleLanguage", "Catalog", "SnapshotLoader", "YAMLLoader", "Schema", "Diagnostics"]),
+        // Rules evaluated over snapshots: findings, exemptions, citations in force.
+        .target(name: "AuditEngine", dependencies: ["RuleSet", "RuleLanguage", "Catalog", "SnapshotLoader", "Schema", "Diagnostics"]),
+        // Audit reports in each output format (one reporter per file).
+        .target(name: "Reporters", dependencies: ["AuditEngine", "RuleSet", "Schema"]),
         // The command-line tool.
         .executableTarget(
             name: "bianzhi",
             dependencies: [
-                "SnapshotLoader", "Schema", "Diagnostics",
+                "SnapshotLoader", "Schema", "Diagnostics", "Catalog", "RuleLanguage", "RuleSet", "AuditEngine", "Reporters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "Catalog", dependencies: ["YAMLLoader", "Schema", "Diagnostics"]),
         .target(name: "_BianzhiTestSupport", dependencies: ["Diagnostics"]),
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "Diagnostics"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
         .testTarget(name: "SnapshotLoaderTests", dependencies: ["SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["_BianzhiTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Diagnostics", "_BianzhiTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

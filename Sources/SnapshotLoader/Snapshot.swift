@@ -27,6 +27,13 @@ public struct Snapshot: Sendable {
     public var coordinationBodies: [Value] { root[Slots.coordinationBodies].listValue ?? [] }
     public var exemptions: [Value] { root[Slots.exemptions].listValue ?? [] }
 
+    /// The same snapshot audited as of another date (`audit --as-of`).
+    public func with(asOf date: CivilDate) -> Snapshot {
+        var copy = self
+        copy.root[Slots.asOf] = .date(date)
+        return copy
+    }
+
     /// The file path a mark points into.
     public func file(of mark: ValueMark) -> String? {
         mark.isKnown && Int(mark.file) < files.count ? files[Int(mark.file)] : nil

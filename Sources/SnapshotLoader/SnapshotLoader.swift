@@ -114,6 +114,20 @@ public struct SnapshotLoader: Sendable {
         return Result(snapshot: engine.hasErrors ? nil : snapshot, diagnostics: engine, sources: sources)
     }
 
+    /// Decodes a tree that was already parsed (a snapshot written inside another file, such as a
+    /// rule's example), reporting problems at the tree's own locations in `path`.
+    public func load(root node: YAMLNode, path: String) -> Result {
+        var engine = DiagnosticEngine()
+        var decoder = ValueDecoder(path: path, fileIndex: 0)
+        let root = decoder.decodeRecord(node, as: SnapshotSchema.snapshot)
+        for error in decoder.errors { engine.emit(error.diagnostic) }
+        let snapshot = Snapshot(root: root, files: [path], path: path)
+        var checks = CrossChecks(snapshot: snapshot)
+        checks.run()
+        for error in checks.errors { engine.emit(error.diagnostic) }
+        return Result(snapshot: engine.hasErrors ? nil : snapshot, diagnostics: engine, sources: SourceFileSet())
+    }
+
     /// `*.yaml`, `*.yml` and `*.json` under a folder, at any depth, sorted by path (deterministic).
     static func institutionFiles(in folder: String) -> [String] {
         guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }

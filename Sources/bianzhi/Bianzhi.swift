@@ -10,12 +10,14 @@ struct Bianzhi: ParsableCommand {
         报告每一处违规及其所违反的条款。
 
         示例 Examples:
+          bianzhi audit Cases/qinghe-county/snapshot
           bianzhi check Cases/qinghe-county/snapshot
-          bianzhi schema snapshot > snapshot.schema.json
+          bianzhi validate && bianzhi test
+          bianzhi explain GW-ST-001 QH-JYJ Cases/qinghe-county/snapshot
 
         退出码 Exit codes: 0 通过；1 有违规（audit）或规则有误（validate）；2 输入无法读取或无效。
         """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, SchemaCommand.self]
+        subcommands: [CheckCommand.self, AuditCommand.self, ValidateCommand.self, TestCommand.self, ExplainCommand.self, SchemaCommand.self]
     )
 }

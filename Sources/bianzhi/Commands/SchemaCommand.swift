@@ -1,4 +1,5 @@
 import ArgumentParser
+import RuleSet
 import Schema
 
 struct SchemaCommand: ParsableCommand {
@@ -11,6 +12,7 @@ struct SchemaCommand: ParsableCommand {
         示例 Examples:
           bianzhi schema snapshot > snapshot.schema.json
           bianzhi schema institution-file > institution.schema.json
+          bianzhi schema rules > rules.schema.json
           bianzhi schema snapshot --format markdown > docs/snapshot.md
         """
     )
@@ -18,6 +20,7 @@ struct SchemaCommand: ParsableCommand {
     enum Kind: String, ExpressibleByArgument, CaseIterable {
         case snapshot
         case institutionFile = "institution-file"
+        case rules
     }
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -25,13 +28,18 @@ struct SchemaCommand: ParsableCommand {
         case markdown
     }
 
-    @Argument(help: "哪一种文件 · which file: snapshot, institution-file")
+    @Argument(help: "哪一种文件 · which file: snapshot, institution-file, rules")
     var kind: Kind
 
     @Option(help: "输出形式 · json-schema (default) or markdown (the field reference)")
     var format: Format = .jsonSchema
 
     func run() throws {
+        if kind == .rules {
+            guard format == .jsonSchema else { throw ValidationError("规则文件的参考见 docs/rule-language.md；schema rules 只输出 JSON Schema") }
+            Terminal.writeOut(RuleFileSchema.jsonSchema().rendered() + "\n")
+            return
+        }
         switch format {
         case .jsonSchema:
             let root: SchemaGenerators.Root = kind == .snapshot ? .snapshot : .institutionFile

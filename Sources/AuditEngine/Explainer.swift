@@ -1,0 +1,206 @@
+import Diagnostics
+import RuleLanguage
+import RuleSet
+import Schema
+import SnapshotLoader
+
+/// One step of an explanation: an expression, its value, and where in the snapshot its inputs are.
+public struct ExplanationStep: Sendable {
+    public var label: String
+    public var expression: String
+    public var value: String
+    /// Snapshot paths read by the expression (`it.approved.staffing.administrative`) and where each is.
+    public var sources: [(path: String, location: SourceLocation?)]
+}
+
+/// The values behind one rule on one subject, step by step.
+public struct Explanation: Sendable {
+    public var ruleID: String
+    public var title: String
+    public var subject: Subject
+    public var subjectLocation: SourceLocation?
+    public var applies: Bool
+    public var reasonNotApplied: String?
+    /// One group of steps per evaluation (several with `each`).
+    public var evaluations: [(element: String?, steps: [ExplanationStep], violated: Bool, message: String?)]
+    public var citations: [String]
+}
+
+public enum ExplainError: Error, Sendable {
+    case unknownRule(String, suggestion: String?)
+    case unknownSubject(String, scope: String, suggestion: String?)
+
+    public var message: String {
+        switch self {
+        case let .unknownRule(id, suggestion):
+            "没有规则 '\(id)'" + (suggestion.map { "；是否要写 '\($0)'？" } ?? "")
+        case let .unknownSubject(id, scope, suggestion):
+            "快照中没有\(scope) '\(id)'" + (suggestion.map { "；是否要写 '\($0)'？" } ?? "")
+        }
+    }
+}
+
+extension AuditEngine {
+    /// Explains rule `ruleID` on the subject `subjectID` of `snapshot`.
+    public func explain(ruleID: String, subjectID: String, in snapshot: Snapshot) -> Result<Explanation, ExplainError> {
+        guard let rule = ruleSet.rules.first(where: { $0.id == ruleID }) else {
+            return .failure(.unknownRule(ruleID, suggestion: Suggestion.closest(to: ruleID, in: ruleSet.rules.map(\.id))))
+        }
+        let data = SnapshotData(snapshot, needsRoster: rule.usesRoster)
+        let citations = citationsInForce(rule, on: snapshot.asOf)
+        // Find the subject, with the values `it` and `institution` take.
+        var candidates: [(id: String, it: Value, institution: Value?, subject: Subject, mark: ValueMark)] = []
+        let idSlot = SnapshotSchema.institution.requiredSlot("id")
+        let nameSlot = SnapshotSchema.institution.requiredSlot("name")
+        switch rule.scope {
+        case .region:
+            let region = snapshot.region
+            let code = region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
+            candidates.append((code, .record(region), nil, Subject(kind: .region, id: code, name: region[SnapshotSchema.region.requiredSlot("name")].stringValue, institution: nil), region.mark))
+        case .institution, .person, .event:
+            for value in data.institutions {
+                guard let institution = value.recordValue else { continue }
+                let id = institution[idSlot].stringValue ?? ""
+                let name = institution[nameSlot].stringValue
+                switch rule.scope {
+                case .institution:
+                    candidates.append((id, value, nil, Subject(kind: .institution, id: id, name: name, institution: nil), institution.mark))
+                case .person:
+                    for person in institution[SnapshotSchema.institution.requiredSlot("staff")].listValue ?? [] {
+                        guard let record = person.recordValue else { continue }
+                        let personID = record[SnapshotSchema.person.requiredSlot("id")].stringValue ?? ""
+                        candidates.append((personID, person, value, Subject(kind: .person, id: personID, name: nil, institution: id), record.mark))
+                    }
+                default:
+                    for event in institution[SnapshotSchema.institution.requiredSlot("events")].listValue ?? [] {
+                        guard let record = event.recordValue else { continue }
+                        let type = record[SnapshotSchema.event.requiredSlot("type")].enumIndex.map { SnapshotSchema.eventType.cases[$0].name } ?? ""
+                        let date = record[SnapshotSchema.event.requiredSlot("date")].dateValue?.description ?? ""
+                        let eventID = "\(id)/\(type)/\(date)"
+                        candidates.append((eventID, event, value, Subject(kind: .event, id: eventID, name: name, institution: id), record.mark))
+                    }
+                }
+            }
+        case .coordinationBody:
+            for value in data.bodies {
+                guard let body = value.recordValue else { continue }
+                let id = body[SnapshotSchema.coordinationBody.requiredSlot("id")].stringValue ?? ""
+                candidates.append((id, value, nil, Subject(kind: .coordinationBody, id: id, name: body[SnapshotSchema.coordinationBody.requiredSlot("name")].stringValue, institution: nil), body.mark))
+            }
+        }
+        guard let target = candidates.first(where: { $0.id == subjectID }) else {
+            return .failure(.unknownSubject(subjectID, scope: rule.scope.label, suggestion: Suggestion.closest(to: subjectID, in: candidates.map(\.id))))
+        }
+        func location(_ mark: ValueMark) -> SourceLocation? {
+            snapshot.file(of: mark).map { SourceLocation(path: $0, line: Int(mark.line), column: Int(mark.column)) }
+        }
+        var explanation = Explanation(ruleID: rule.id, title: rule.title, subject: target.subject, subjectLocation: location(target.mark),
+                                      applies: citations != nil, reasonNotApplied: citations == nil ? "数据日期 \(snapshot.asOf) 时规则所引法规尚未施行或规则不在有效期内" : nil,
+                                      evaluations: [], citations: [])
+        guard let citations else { return .success(explanation) }
+        var run = RuleRun(rule: rule, data: data, citations: citations, catalog: ruleSet.catalog, stepLimit: stepLimit)
+        var frame = run.frame
+        frame.slots[rule.bindings.it] = target.it
+        if let slot = rule.bindings.institution, let institution = target.institution { frame.slots[slot] = institution }
+        let roots: [String: Value] = ["it": target.it, "institution": target.institution ?? .null, "region": .record(snapshot.region)]
+        let types: [String: RecordType] = ["it": rule.scope.recordType, "institution": SnapshotSchema.institution, "region": SnapshotSchema.region]
+        func step(_ label: String, _ text: String, _ typed: Typed) -> ExplanationStep {
+            let value: String
+            do {
+                value = ValueFormatting.text(try typed.evaluate(&frame), type: typed.type)
+            } catch let error as EvalError {
+                value = "计算错误：\(error.message)"
+            } catch {
+                value = "计算错误"
+            }
+            let sources = PathTrace.paths(in: text).map { path in
+                (path, PathTrace.mark(of: path, roots: roots, types: types).flatMap(location))
+            }
+            return ExplanationStep(label: label, expression: text, value: value, sources: sources)
+        }
+        var elements: [Value?] = [nil]
+        if let each = rule.each, let slot = rule.bindings.each {
+            let items = (try? each.evaluate(&frame).listValue) ?? []
+            elements = items.map { Optional($0) }
+            _ = slot
+        }
+        for element in elements {
+            var steps: [ExplanationStep] = []
+            var elementText: String?
+            if let element, let slot = rule.bindings.each, let type = rule.each?.type.elementType {
+                frame.slots[slot] = element
+                elementText = ValueFormatting.text(element, type: type)
+            }
+            if let when = rule.when {
+                let whenStep = step("适用条件 when", rule.source.when ?? "", when)
+                steps.append(whenStep)
+                if whenStep.value != "是" {
+                    explanation.evaluations.append((elementText, steps, false, "不适用：适用条件不成立"))
+                    continue
+                }
+            }
+            for (index, binding) in rule.bindings.lets.enumerated() {
+                let text = index < rule.source.lets.count ? rule.source.lets[index].expression : ""
+                let letStep = step(binding.name, text, binding.value)
+                frame.slots[binding.slot] = (try? binding.value.evaluate(&frame)) ?? .null
+                steps.append(letStep)
+            }
+            let requireStep = step("必须成立 require", rule.source.require, rule.require)
+            steps.append(requireStep)
+            let violated = requireStep.value == "否"
+            explanation.evaluations.append((elementText, steps, violated, violated ? (try? rule.message.render(&frame)) : nil))
+        }
+        run.frame = frame
+        let institutionRecord = (target.institution ?? (rule.scope == .institution ? target.it : .null)).recordValue
+        explanation.citations = citations.map { run.resolve($0, institution: institutionRecord).text }
+        return .success(explanation)
+    }
+}
+
+extension RuleScope {
+    var recordType: RecordType {
+        switch self {
+        case .region: SnapshotSchema.region
+        case .institution: SnapshotSchema.institution
+        case .person: SnapshotSchema.person
+        case .event: SnapshotSchema.event
+        case .coordinationBody: SnapshotSchema.coordinationBody
+        }
+    }
+}
+
+/// Finds the snapshot paths an expression reads and where their values were written.
+enum PathTrace {
+    /// `it.a.b`, `institution.x`, `region.y` paths in an expression's text.
+    static func paths(in text: String) -> [String] {
+        var result: [String] = []
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        func isWord(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic || scalar == "_" || ("0"..."9").contains(scalar) }
+        while index < scalars.count {
+            guard isWord(scalars[index]), index == 0 || !(isWord(scalars[index - 1]) || scalars[index - 1] == ".") else { index += 1; continue }
+            var end = index
+            while end < scalars.count, isWord(scalars[end]) || (scalars[end] == "." && end + 1 < scalars.count && isWord(scalars[end + 1])) { end += 1 }
+            let word = String(String.UnicodeScalarView(scalars[index..<end]))
+            if ["it.", "institution.", "region."].contains(where: { word.hasPrefix($0) }), !result.contains(word) { result.append(word) }
+            index = end
+        }
+        return result
+    }
+
+    /// The mark of the value at `path`, following record fields from its root.
+    static func mark(of path: String, roots: [String: Value], types: [String: RecordType]) -> ValueMark? {
+        let parts = path.split(separator: ".").map(String.init)
+        guard let first = parts.first, var value = roots[first], var type = types[first] else { return nil }
+        var mark = value.recordValue?.mark
+        for name in parts.dropFirst() {
+            guard let record = value.recordValue, let slot = type.slot(of: name) else { return mark }
+            value = record.values[slot]
+            let fieldMark = record.marks[slot]
+            guard fieldMark.isKnown else { return nil }
+            mark = fieldMark
+            if case .record(let nested) = type.fields[slot].type { type = nested } else { break }
+        }
+        return mark
+    }
+}

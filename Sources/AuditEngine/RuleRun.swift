@@ -1,0 +1,222 @@
+import Catalog
+import Diagnostics
+import RuleLanguage
+import RuleSet
+import Schema
+import SnapshotLoader
+
+/// One rule evaluated over every subject of its scope.
+struct RuleRun {
+    let rule: Rule
+    let data: SnapshotData
+    let citations: [CitationSpec]
+    let catalog: RegulationCatalog
+    var frame: EvalFrame
+    private(set) var findings: [Finding] = []
+    private(set) var failures: [EvaluationFailure] = []
+
+    private static let institutionID = SnapshotSchema.institution.requiredSlot("id")
+    private static let institutionName = SnapshotSchema.institution.requiredSlot("name")
+    private static let staff = SnapshotSchema.institution.requiredSlot("staff")
+    private static let events = SnapshotSchema.institution.requiredSlot("events")
+    private static let personID = SnapshotSchema.person.requiredSlot("id")
+    private static let eventType = SnapshotSchema.event.requiredSlot("type")
+    private static let eventDate = SnapshotSchema.event.requiredSlot("date")
+    private static let bodyID = SnapshotSchema.coordinationBody.requiredSlot("id")
+    private static let bodyName = SnapshotSchema.coordinationBody.requiredSlot("name")
+    private static let regionCode = SnapshotSchema.region.requiredSlot("code")
+    private static let regionName = SnapshotSchema.region.requiredSlot("name")
+
+    init(rule: Rule, data: SnapshotData, citations: [CitationSpec], catalog: RegulationCatalog, stepLimit: Int) {
+        self.rule = rule
+        self.data = data
+        self.citations = citations
+        self.catalog = catalog
+        frame = EvalFrame(slotCount: rule.slotCount, stepLimit: stepLimit, context: data.context)
+        let bindings = rule.bindings
+        frame.slots[bindings.region] = .record(data.snapshot.region)
+        frame.slots[bindings.asOf] = .date(data.snapshot.asOf)
+        frame.slots[bindings.institutions] = .list(data.institutions)
+        frame.slots[bindings.coordinationBodies] = .list(data.bodies)
+        frame.slots[bindings.roster] = .list(data.roster)
+    }
+
+    mutating func evaluateAll() {
+        let bindings = rule.bindings
+        switch rule.scope {
+        case .region:
+            let region = data.snapshot.region
+            let subject = Subject(kind: .region, id: region[RuleRun.regionCode].stringValue ?? "",
+                                  name: region[RuleRun.regionName].stringValue, institution: nil)
+            evaluate(.record(region), subject: subject, institution: nil, mark: region.mark)
+        case .institution:
+            for value in data.institutions {
+                guard let institution = value.recordValue else { continue }
+                let subject = Subject(kind: .institution, id: institution[RuleRun.institutionID].stringValue ?? "",
+                                      name: institution[RuleRun.institutionName].stringValue, institution: nil)
+                evaluate(value, subject: subject, institution: institution, mark: institution.mark)
+            }
+        case .person:
+            for value in data.institutions {
+                guard let institution = value.recordValue else { continue }
+                if let slot = bindings.institution { frame.slots[slot] = value }
+                let institutionID = institution[RuleRun.institutionID].stringValue
+                for person in institution[RuleRun.staff].listValue ?? [] {
+                    guard let record = person.recordValue else { continue }
+                    let subject = Subject(kind: .person, id: record[RuleRun.personID].stringValue ?? "", name: nil, institution: institutionID,
+                                          institutionName: institution[RuleRun.institutionName].stringValue)
+                    evaluate(person, subject: subject, institution: institution, mark: record.mark)
+                }
+            }
+        case .event:
+            for value in data.institutions {
+                guard let institution = value.recordValue else { continue }
+                if let slot = bindings.institution { frame.slots[slot] = value }
+                let institutionID = institution[RuleRun.institutionID].stringValue ?? ""
+                for event in institution[RuleRun.events].listValue ?? [] {
+                    guard let record = event.recordValue else { continue }
+                    let type = record[RuleRun.eventType].enumIndex.map { SnapshotSchema.eventType.cases[$0].name } ?? "event"
+                    let date = record[RuleRun.eventDate].dateValue?.description ?? ""
+                    let subject = Subject(kind: .event, id: "\(institutionID)/\(type)/\(date)",
+                                          name: institution[RuleRun.institutionName].stringValue, institution: institutionID,
+                                          institutionName: institution[RuleRun.institutionName].stringValue)
+                    evaluate(event, subject: subject, institution: institution, mark: record.mark)
+                }
+            }
+        case .coordinationBody:
+            for value in data.bodies {
+                guard let body = value.recordValue else { continue }
+                let subject = Subject(kind: .coordinationBody, id: body[RuleRun.bodyID].stringValue ?? "",
+                                      name: body[RuleRun.bodyName].stringValue, institution: nil)
+                evaluate(value, subject: subject, institution: nil, mark: body.mark)
+            }
+        }
+    }
+
+    private mutating func evaluate(_ value: Value, subject: Subject, institution: Record?, mark: ValueMark) {
+        frame.slots[rule.bindings.it] = value
+        frame.steps = 0
+        do {
+            if let each = rule.each, let slot = rule.bindings.each {
+                let items = try each.evaluate(&frame).listValue ?? []
+                for item in items {
+                    frame.slots[slot] = item
+                    try evaluateOne(subject: subject, institution: institution, mark: mark, key: rule.key ?? each, element: item)
+                }
+            } else {
+                try evaluateOne(subject: subject, institution: institution, mark: mark, key: nil, element: nil)
+            }
+        } catch let error as EvalError {
+            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject, message: error.message, ruleLocation: rule.location))
+        } catch {
+            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject, message: "\(error)", ruleLocation: rule.location))
+        }
+    }
+
+    private mutating func evaluateOne(subject: Subject, institution: Record?, mark: ValueMark, key: Typed?, element: Value?) throws {
+        if let when = rule.when, try when.evaluate(&frame).boolValue != true { return }
+        for binding in rule.bindings.lets {
+            frame.slots[binding.slot] = try binding.value.evaluate(&frame)
+        }
+        guard try rule.require.evaluate(&frame).boolValue != true else { return }
+        let message = try rule.message.render(&frame)
+        var keyText: String?
+        if let key, element != nil {
+            let keyValue = rule.key != nil ? try key.evaluate(&frame) : element ?? .null
+            let keyType = rule.key?.type ?? rule.each?.type.elementType ?? .string
+            keyText = ValueFormatting.text(keyValue, type: keyType)
+        }
+        var evidence: [(name: String, value: OrderedJSON)] = []
+        if let name = rule.eachName, let element, let type = rule.each?.type.elementType {
+            evidence.append((name, ValueFormatting.json(element, type: type)))
+        }
+        for binding in rule.bindings.lets {
+            evidence.append((binding.name, ValueFormatting.json(frame.slots[binding.slot], type: binding.type)))
+        }
+        let resolved = citations.map { resolve($0, institution: institution) }
+        var finding = Finding(ruleID: rule.id, title: rule.title, severity: rule.severity, status: .violation, subject: subject,
+                              key: keyText, message: message, citations: resolved, evidence: evidence,
+                              location: data.snapshot.file(of: mark).map { SourceLocation(path: $0, line: Int(mark.line), column: Int(mark.column)) },
+                              exemption: nil,
+                              fingerprint: Fingerprint.of([rule.id, subject.kind.rawValue, subject.institution ?? "", subject.id, keyText ?? ""]))
+        applyExemption(&finding)
+        findings.append(finding)
+    }
+
+    // MARK: Exemptions
+
+    private static let exemptionRule = SnapshotSchema.exemption.requiredSlot("rule")
+    private static let exemptionProvision = SnapshotSchema.exemption.requiredSlot("provision")
+    private static let exemptionSubject = SnapshotSchema.exemption.requiredSlot("subject")
+    private static let exemptionDocument = SnapshotSchema.exemption.requiredSlot("document_number")
+    private static let exemptionUntil = SnapshotSchema.exemption.requiredSlot("until")
+    private static let exemptionReason = SnapshotSchema.exemption.requiredSlot("reason")
+
+    /// An exemption covers a finding when it names the finding's subject (or, for a person or an event,
+    /// its institution) and either the rule (or `*`) or a provision the rule cites.
+    private func applyExemption(_ finding: inout Finding) {
+        var best: (record: Record, until: CivilDate)?
+        for exemption in data.exemptions {
+            guard let subject = exemption[RuleRun.exemptionSubject].stringValue,
+                  subject == finding.subject.id || subject == finding.subject.institution else { continue }
+            var covers = false
+            if let ruleID = exemption[RuleRun.exemptionRule].stringValue, ruleID == "*" || ruleID == rule.id { covers = true }
+            if !covers, let provision = exemption[RuleRun.exemptionProvision].recordValue { covers = citesProvision(provision) }
+            guard covers, let until = exemption[RuleRun.exemptionUntil].dateValue else { continue }
+            if best == nil || until > best!.until { best = (exemption, until) }
+        }
+        guard let best else { return }
+        finding.status = best.until >= data.snapshot.asOf ? .exempted : .exemptionExpired
+        finding.exemption = AppliedExemption(documentNumber: best.record[RuleRun.exemptionDocument].stringValue ?? "",
+                                             until: best.until, reason: best.record[RuleRun.exemptionReason].stringValue ?? "")
+    }
+
+    private func citesProvision(_ provision: Record) -> Bool {
+        let source = provision[SnapshotSchema.provision.requiredSlot("source")].stringValue
+        let article = provision[SnapshotSchema.provision.requiredSlot("article")].intValue
+        let paragraph = provision[SnapshotSchema.provision.requiredSlot("paragraph")].intValue
+        let item = provision[SnapshotSchema.provision.requiredSlot("item")].intValue
+        for citation in citations {
+            guard case let .catalog(citedSource, citedArticle, citedPart, citedParagraph, citedItem) = citation.target,
+                  citedSource == source, (citedArticle ?? citedPart) == article else { continue }
+            if let paragraph, citedParagraph != paragraph { continue }
+            if let item, citedItem != item { continue }
+            return true
+        }
+        return false
+    }
+
+    // MARK: Citations
+
+    func resolve(_ citation: CitationSpec, institution: Record?) -> ResolvedCitation {
+        switch citation.target {
+        case let .catalog(source, article, part, paragraph, item):
+            let regulation = catalog.version(of: source, on: data.snapshot.asOf) ?? catalog.latest(key: source)
+            let reference = CitationRef(source: source, article: article, part: part, paragraph: paragraph, item: item)
+            let title = regulation?.title ?? source
+            let text = regulation.map { CitationText(reference, in: $0).description } ?? "《\(title)》"
+            let verified = regulation?.article(article ?? part ?? 0)?.verified ?? false
+            return ResolvedCitation(source: source, title: title, documentNumber: regulation?.documentNumber, article: article, part: part,
+                                    paragraph: paragraph, item: item, text: verified ? text : text + "（待核）", verified: verified)
+        case .sanding(let part):
+            let approved = institution?[SnapshotSchema.institution.requiredSlot("approved")].recordValue
+            let name = institution?[RuleRun.institutionName].stringValue ?? ""
+            var title = approved?[SnapshotSchema.approved.requiredSlot("document")].stringValue ?? "\(name)职能配置、内设机构和人员编制规定"
+            title = title.trimmingPrefix("《").description
+            if title.hasSuffix("》") { title.removeLast() }
+            let documentNumber = approved?[SnapshotSchema.approved.requiredSlot("document_number")].stringValue
+            let articles = approved?[SnapshotSchema.approved.requiredSlot("articles")].recordValue
+            let defaults = ["functions": 3, "internal_units": 4, "staffing": 5]
+            let number = articles?[SnapshotSchema.articles.requiredSlot(part)].intValue ?? defaults[part] ?? 1
+            let text = "《\(title)》" + (documentNumber.map { "（\($0)）" } ?? "") + "第\(ChineseNumeral.format(number))条"
+            return ResolvedCitation(source: "sanding", title: title, documentNumber: documentNumber, article: number, part: nil,
+                                    paragraph: nil, item: nil, text: text, verified: true)
+        case .regionLimits:
+            let limits = data.snapshot.region[SnapshotSchema.region.requiredSlot("limits")].recordValue
+            let documentNumber = limits?[SnapshotSchema.limits.requiredSlot("document_number")].stringValue
+            let text = "地区机构编制限额的核定文件" + (documentNumber.map { "（\($0)）" } ?? "（快照未填写文号）")
+            return ResolvedCitation(source: "region_limits", title: "地区机构编制限额的核定文件", documentNumber: documentNumber, article: nil,
+                                    part: nil, paragraph: nil, item: nil, text: text, verified: true)
+        }
+    }
+}

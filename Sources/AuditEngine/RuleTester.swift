@@ -1,0 +1,193 @@
+import Diagnostics
+import Foundation
+import RuleSet
+import Schema
+import SnapshotLoader
+import YAMLLoader
+
+/// The outcome of one test: a rule example or an audit case.
+public struct TestOutcome: Sendable {
+    public var name: String
+    public var passed: Bool
+    /// Why it failed, line by line.
+    public var details: [String]
+    public var location: SourceLocation?
+}
+
+/// Runs every rule's inline examples and every case under `Cases/`.
+public struct RuleTester: Sendable {
+    public var engine: AuditEngine
+
+    public init(engine: AuditEngine) {
+        self.engine = engine
+    }
+
+    /// A compliant example must give no finding of its rule; a violating one at least one (or exactly `findings:`).
+    public func runExamples() -> [TestOutcome] {
+        var outcomes: [TestOutcome] = []
+        for rule in engine.ruleSet.rules {
+            let single = AuditEngine(ruleSet: RuleSet(rules: [rule], packs: engine.ruleSet.packs, catalog: engine.ruleSet.catalog,
+                                                      directory: engine.ruleSet.directory), stepLimit: engine.stepLimit)
+            for example in rule.examples {
+                let report = single.audit(example.snapshot)
+                let count = report.findings.filter { $0.ruleID == rule.id }.count
+                let name = "\(rule.id) \(example.kind == .compliant ? "合规示例" : "违规示例") #\(example.index + 1)"
+                var details: [String] = []
+                if report.rulesApplied == 0 {
+                    details.append("示例的数据日期 \(example.snapshot.asOf) 不在规则的有效期内，规则没有运行")
+                }
+                switch example.kind {
+                case .compliant where count > 0:
+                    details.append("标为合规，却产生了 \(count) 条发现：" + report.findings.map { $0.message }.joined(separator: "；"))
+                case .violating where example.expectedFindings.map({ count != $0 }) ?? (count == 0):
+                    details.append("标为违规，应产生 \(example.expectedFindings.map { "\($0)" } ?? "至少 1") 条发现，实际 \(count) 条")
+                default:
+                    break
+                }
+                for failure in report.failures { details.append("计算错误：\(failure.message)") }
+                outcomes.append(TestOutcome(name: name, passed: details.isEmpty, details: details, location: example.location))
+            }
+        }
+        return outcomes
+    }
+
+    /// Every `Cases/<name>/case.yaml`: the audit must produce exactly the listed findings.
+    public func runCases(in directory: String) -> (outcomes: [TestOutcome], diagnostics: DiagnosticEngine) {
+        var outcomes: [TestOutcome] = []
+        var engineDiagnostics = DiagnosticEngine()
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        for name in names {
+            let path = directory + "/" + name + "/case.yaml"
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            switch CaseFile.load(path: path) {
+            case .failure(let error):
+                engineDiagnostics.emit(contentsOf: error.diagnostics)
+                outcomes.append(TestOutcome(name: "案例 \(name)", passed: false, details: error.diagnostics.map { $0.message },
+                                            location: SourceLocation(path: path, line: 1, column: 1)))
+            case .success(let testCase):
+                outcomes.append(run(testCase, name: name))
+            }
+        }
+        return (outcomes, engineDiagnostics)
+    }
+
+    func run(_ testCase: CaseFile, name: String) -> TestOutcome {
+        let location = SourceLocation(path: testCase.path, line: 1, column: 1)
+        let loaded = SnapshotLoader().load(path: testCase.snapshotPath)
+        guard let snapshot = loaded.snapshot else {
+            return TestOutcome(name: "案例 \(name)", passed: false,
+                               details: ["快照无效："] + loaded.diagnostics.sorted.map { "\($0.location?.description ?? ""): \($0.message)" },
+                               location: location)
+        }
+        let known = Set(engine.ruleSet.rules.map(\.id))
+        var details: [String] = []
+        if let only = testCase.only {
+            for id in only.sorted() where !known.contains(id) { details.append("only 中的规则 \(id) 不存在") }
+        }
+        let report = engine.audit(snapshot, only: testCase.only)
+        var expected = testCase.expect.map(\.signature)
+        var extra: [String] = []
+        for finding in report.findings {
+            let full = CaseFile.Expectation(rule: finding.ruleID, subject: finding.subject.id, status: finding.status.rawValue, key: finding.key)
+            if let index = expected.firstIndex(of: full.signature) {
+                expected.remove(at: index)
+            } else if let index = expected.firstIndex(of: CaseFile.Expectation(rule: full.rule, subject: full.subject, status: full.status, key: nil).signature) {
+                expected.remove(at: index)
+            } else {
+                extra.append("多出的发现：\(full.signature) —— \(finding.message)")
+            }
+        }
+        details += expected.map { "缺少的发现：\($0)" } + extra
+        details += report.failures.map { "计算错误：\($0.ruleID) \($0.subject.id)：\($0.message)" }
+        return TestOutcome(name: "案例 \(name)", passed: details.isEmpty, details: details, location: location)
+    }
+}
+
+/// `Cases/<name>/case.yaml`: which snapshot, which rules, and exactly which findings.
+public struct CaseFile: Sendable {
+    public struct Expectation: Sendable, Hashable {
+        public var rule: String
+        public var subject: String
+        public var status: String
+        public var key: String?
+
+        var signature: String { "\(rule) \(subject)\(key.map { " [\($0)]" } ?? "") \(status)" }
+    }
+
+    public var path: String
+    public var description: String?
+    public var snapshotPath: String
+    public var only: Set<String>?
+    public var expect: [Expectation]
+
+    public static func load(path: String) -> Result<CaseFile, CaseFileError> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(CaseFileError(diagnostics: [Diagnostic("case.unreadable", message: "无法读取案例文件", at: SourceLocation(path: path, line: 1, column: 1))]))
+        }
+        let source = SourceFile(path: path, bytes: [UInt8](data))
+        let parsed = YAMLParser.parse(source)
+        guard parsed.errors.isEmpty, let root = parsed.root else { return .failure(CaseFileError(diagnostics: parsed.errors.map(\.diagnostic))) }
+        var problems: [Diagnostic] = []
+        func at(_ node: YAMLNode) -> SourceLocation { SourceLocation(path: path, line: Int(node.start.line), column: Int(node.start.column)) }
+        guard case .mapping(let pairs) = root.kind else {
+            return .failure(CaseFileError(diagnostics: [Diagnostic("case.shape", message: "案例文件应为映射", at: at(root))]))
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        var snapshot = folder + "/snapshot"
+        if !FileManager.default.fileExists(atPath: snapshot) { snapshot = folder + "/snapshot.yaml" }
+        var description: String?
+        var only: Set<String>?
+        var expect: [Expectation] = []
+        let allowed = ["description", "snapshot", "only", "expect"]
+        for pair in pairs {
+            let key = pair.key.scalar?.value ?? ""
+            switch key {
+            case "description": description = pair.value.scalar?.value
+            case "snapshot":
+                if let value = pair.value.scalar?.value { snapshot = folder + "/" + value }
+            case "only":
+                if case .sequence(let items) = pair.value.kind { only = Set(items.compactMap { $0.scalar?.value }) }
+            case "expect":
+                guard case .sequence(let items) = pair.value.kind else {
+                    if pair.value.scalar?.isNull != true { problems.append(Diagnostic("case.shape", message: "expect 应为列表", at: at(pair.value))) }
+                    continue
+                }
+                for item in items {
+                    guard case .mapping(let fields) = item.kind else {
+                        problems.append(Diagnostic("case.shape", message: "每个预期发现应为 {rule, subject, status}", at: at(item)))
+                        continue
+                    }
+                    var values: [String: String] = [:]
+                    for field in fields {
+                        let name = field.key.scalar?.value ?? ""
+                        guard ["rule", "subject", "status", "key"].contains(name) else {
+                            problems.append(Diagnostic("case.unknownField", message: "未知字段 '\(name)'", at: at(field.key),
+                                                       help: Suggestion.closest(to: name, in: ["rule", "subject", "status", "key"]).map { "是否要写 '\($0)'？" }))
+                            continue
+                        }
+                        values[name] = field.value.scalar?.value
+                    }
+                    guard let rule = values["rule"], let subject = values["subject"] else {
+                        problems.append(Diagnostic("case.missingField", message: "预期发现需要 rule 和 subject", at: at(item)))
+                        continue
+                    }
+                    let status = values["status"] ?? "violation"
+                    if !["violation", "exempted", "exemption_expired"].contains(status) {
+                        problems.append(Diagnostic("case.badStatus", message: "status '\(status)' 应为 violation、exempted 或 exemption_expired", at: at(item)))
+                    }
+                    expect.append(Expectation(rule: rule, subject: subject, status: status, key: values["key"]))
+                }
+            default:
+                problems.append(Diagnostic("case.unknownField", message: "未知字段 '\(key)'", at: at(pair.key),
+                                           help: Suggestion.closest(to: key, in: allowed).map { "是否要写 '\($0)'？" }))
+            }
+        }
+        guard problems.isEmpty else { return .failure(CaseFileError(diagnostics: problems)) }
+        return .success(CaseFile(path: path, description: description, snapshotPath: snapshot, only: only, expect: expect))
+    }
+}
+
+/// The problems that kept a case file from being read.
+public struct CaseFileError: Error, Sendable {
+    public var diagnostics: [Diagnostic]
+}

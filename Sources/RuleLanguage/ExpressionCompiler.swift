@@ -1,0 +1,311 @@
+import Diagnostics
+import Schema
+
+/// Type-checks expressions against the snapshot schema and compiles them to closures.
+///
+/// Names are resolved to slots here, once; field names to slot indices of their record;
+/// enum values to case indices. Evaluation then reads `slots[i]` and `values[j]` only.
+/// Errors are collected with the byte range of the offending text.
+public struct ExpressionCompiler {
+    struct Variable {
+        var slot: Int
+        var type: RuleType
+    }
+
+    private var variables: [String: Variable] = [:]
+    var narrowedPaths: Set<String> = []
+    public private(set) var slotCount = 0
+    public private(set) var errors: [SemaError] = []
+    /// True when an expression needs the roster index (`rosters_of`, `roster`).
+    public private(set) var usesRoster = false
+    var groupTypes: [String: (key: RuleType, item: RuleType)] = [:]
+
+    public init() {}
+
+    // MARK: Variables
+
+    /// Declares a variable visible to later expressions; returns its slot.
+    @discardableResult
+    public mutating func declare(_ name: String, type: RuleType) -> Int {
+        let slot = slotCount
+        slotCount += 1
+        variables[name] = Variable(slot: slot, type: type)
+        return slot
+    }
+
+    public func isDeclared(_ name: String) -> Bool { variables[name] != nil }
+
+    mutating func appendError(_ error: SemaError) { errors.append(error) }
+
+    mutating func shiftErrorRanges(from start: Int, by offset: Int) {
+        for index in start..<errors.count {
+            let range = errors[index].range
+            errors[index].range = (range.lowerBound + offset)..<(range.upperBound + offset)
+        }
+    }
+
+    /// Forgets collected errors (after they have been turned into diagnostics).
+    public mutating func takeErrors() -> [SemaError] {
+        defer { errors = [] }
+        return errors
+    }
+
+    public mutating func noteRosterUse() { usesRoster = true }
+
+    // MARK: Entry points
+
+    /// Parses and checks an expression; nil when it has errors (collected in `errors`).
+    public mutating func compile(_ text: String, expecting expected: RuleType? = nil) -> Typed? {
+        switch Parser.parse(text) {
+        case .failure(let error):
+            errors.append(SemaError("parse.syntax", error.message, help: error.help, range: error.range))
+            return nil
+        case .success(let expr):
+            guard let typed = compile(expr, expected: expected) else { return nil }
+            if let expected, expected == .bool {
+                return requireType(typed, .bool, at: expr.range, what: "条件")
+            }
+            return typed
+        }
+    }
+
+    // MARK: Checking
+
+    mutating func fail(_ id: String, _ message: String, help: String? = nil, at range: Range<Int>) -> Typed? {
+        errors.append(SemaError(id, message, help: help, range: range))
+        return nil
+    }
+
+    /// The expression must not be optional here.
+    mutating func requirePresent(_ typed: Typed, at expr: Expr) -> Typed? {
+        guard typed.type.isOptional else { return typed }
+        let shown = expr.path ?? "该值"
+        return fail("sema.optionalUse", "'\(shown)' 可能为空（\(typed.type.displayName)），须说明为空时怎么办",
+                    help: "给出默认值：\(shown) ?? …；或先判断：has(\(shown)) and …", at: expr.range)
+    }
+
+    mutating func requireType(_ typed: Typed, _ type: RuleType, at range: Range<Int>, what: String) -> Typed? {
+        if typed.type == type { return typed }
+        if typed.type.isOptional, typed.type.unwrapped == type {
+            return fail("sema.optionalUse", "\(what)可能为空（\(typed.type.displayName)），须说明为空时怎么办",
+                        help: "用 ?? 给出默认值，或先用 has(…) 判断", at: range)
+        }
+        return fail("sema.typeMismatch", "\(what)应为\(type.displayName)，实际是\(typed.type.displayName)", at: range)
+    }
+
+    mutating func compile(_ expr: Expr, expected: RuleType?) -> Typed? {
+        guard var typed = compileNode(expr, expected: expected) else { return nil }
+        // A value proven present by `has(...)` (or `!= null`) on this path is no longer optional here.
+        if typed.type.isOptional, let path = expr.path, narrowedPaths.contains(path) {
+            typed.type = typed.type.unwrapped
+        }
+        return typed
+    }
+
+    private mutating func compileNode(_ expr: Expr, expected: RuleType?) -> Typed? {
+        switch expr.kind {
+        case .integer(let value):
+            return Typed(constant: .int(value), type: .int)
+        case .string(let text):
+            if case .enumeration(let enumType)? = expected?.unwrapped {
+                guard let index = enumType.index(of: text) else {
+                    return unknownEnumValue(text, enumType, at: expr.range)
+                }
+                return Typed(constant: .enumCase(index), type: .enumeration(enumType))
+            }
+            return Typed(constant: .string(text), type: .string)
+        case .bool(let value):
+            return Typed(constant: .bool(value), type: .bool)
+        case .null:
+            return Typed(constant: .null, type: .null)
+        case .identifier(let name):
+            return compileIdentifier(name, expr: expr, expected: expected)
+        case let .member(base, name, nameRange):
+            return compileMember(base, name: name, nameRange: nameRange, expr: expr)
+        case let .call(name, nameRange, arguments):
+            return compileCall(name, nameRange: nameRange, arguments: arguments, expr: expr, expected: expected)
+        case .lambda:
+            return fail("parse.lambda", "'x -> …' 只能作为集合函数的参数", at: expr.range)
+        case .list(let items):
+            return compileList(items, expr: expr, expected: expected)
+        case .not(let operand):
+            guard let inner = compile(operand, expected: .bool),
+                  let checked = requireType(inner, .bool, at: operand.range, what: "not 的操作数") else { return nil }
+            let evaluate = checked.evaluate
+            return Typed(.bool) { frame in .bool(!(try evaluate(&frame).boolValue ?? false)) }
+        case .negate(let operand):
+            guard let inner = compile(operand, expected: .int),
+                  let checked = requireType(inner, .int, at: operand.range, what: "负号的操作数") else { return nil }
+            let evaluate = checked.evaluate
+            return Typed(.int) { frame in .int(0 &- (try evaluate(&frame).intValue ?? 0)) }
+        case let .binary(op, left, right):
+            return compileBinary(op, left, right, expr: expr)
+        case let .conditional(condition, then, otherwise):
+            guard let test = compile(condition, expected: .bool),
+                  let checkedTest = requireType(test, .bool, at: condition.range, what: "if 的条件") else { return nil }
+            let saved = narrowedPaths
+            narrowedPaths.formUnion(ExpressionCompiler.provenPresent(condition, when: true))
+            let thenTyped = compile(then, expected: expected)
+            narrowedPaths = saved
+            narrowedPaths.formUnion(ExpressionCompiler.provenPresent(condition, when: false))
+            let elseTyped = compile(otherwise, expected: thenTyped?.type ?? expected)
+            narrowedPaths = saved
+            guard let thenTyped, let elseTyped else { return nil }
+            guard let type = RuleType.unify(thenTyped.type, elseTyped.type) else {
+                return fail("sema.typeMismatch", "then 分支是\(thenTyped.type.displayName)，else 分支是\(elseTyped.type.displayName)，两者应为同一类型",
+                            at: expr.range)
+            }
+            let (c, a, b) = (checkedTest.evaluate, thenTyped.evaluate, elseTyped.evaluate)
+            return Typed(type) { frame in try c(&frame).boolValue == true ? try a(&frame) : try b(&frame) }
+        }
+    }
+
+    private mutating func compileIdentifier(_ name: String, expr: Expr, expected: RuleType?) -> Typed? {
+        if let variable = variables[name] {
+            if name == "roster" { usesRoster = true }
+            let slot = variable.slot
+            let type = narrowedPaths.contains(name) ? variable.type.unwrapped : variable.type
+            return Typed(type) { frame in frame.slots[slot] }
+        }
+        if case .enumeration(let enumType)? = expected?.unwrapped {
+            guard let index = enumType.index(of: name) else { return unknownEnumValue(name, enumType, at: expr.range) }
+            return Typed(constant: .enumCase(index), type: .enumeration(enumType))
+        }
+        // An enum value named without context: accepted when exactly one enumeration has it.
+        let matches = SnapshotSchema.enums.compactMap { enumType in enumType.index(of: name).map { (enumType, $0) } }
+        if matches.count == 1, let (enumType, index) = matches.first {
+            return Typed(constant: .enumCase(index), type: .enumeration(enumType))
+        }
+        if matches.count > 1 {
+            return fail("sema.ambiguousEnum", "'\(name)' 可以是\(matches.map(\.0.label).joined(separator: "、"))中的值，此处无法确定",
+                        help: "与一个有类型的值比较，如 p.establishment == \(name)", at: expr.range)
+        }
+        var candidates = Array(variables.keys) + Builtins.names
+        candidates += SnapshotSchema.enums.flatMap { $0.cases.map(\.name) }
+        let suggestion = Suggestion.closest(to: name, in: candidates)
+        return fail("sema.unknownName", "未知的名称 '\(name)'",
+                    help: suggestion.map { "是否要写 '\($0)'？" } ?? "可用的名称：\(variables.keys.sorted().joined(separator: ", "))",
+                    at: expr.range)
+    }
+
+    private mutating func unknownEnumValue(_ text: String, _ enumType: EnumType, at range: Range<Int>) -> Typed? {
+        let suggestion = Suggestion.closest(to: text, in: enumType.spellings)
+        let allowed = enumType.cases.map(\.name).joined(separator: ", ")
+        return fail("sema.unknownEnumValue", "'\(text)' 不是\(enumType.label) (\(enumType.name)) 的值",
+                    help: suggestion.map { "是否要写 '\($0)'？" } ?? "可用的值：\(allowed)", at: range)
+    }
+
+    private mutating func compileMember(_ base: Expr, name: String, nameRange: Range<Int>, expr: Expr) -> Typed? {
+        guard let baseTyped = compile(base, expected: nil) else { return nil }
+        guard let present = requirePresent(baseTyped, at: base) else { return nil }
+        guard case .record(let record) = present.type else {
+            return fail("sema.notARecord", "\(present.type.displayName) 没有字段 '\(name)'", at: nameRange)
+        }
+        let fieldType: RuleType
+        let slot: Int
+        if let group = groupTypes[record.name] {
+            switch name {
+            case "key": (fieldType, slot) = (group.key, 0)
+            case "items": (fieldType, slot) = (.list(group.item), 1)
+            case "count": (fieldType, slot) = (.int, 2)
+            default:
+                return fail("sema.unknownField", "分组没有字段 '\(name)'", help: "分组的字段：key, items, count", at: nameRange)
+            }
+        } else {
+            guard let index = record.slot(of: name) else {
+                let suggestion = Suggestion.closest(to: name, in: record.fields.map(\.name))
+                let labelMatch = record.fields.first { EnumType.normalize($0.label) == EnumType.normalize(name) }?.name
+                let help = labelMatch.map { "字段名请写 '\($0)'" } ?? suggestion.map { "是否要写 '\($0)'？" }
+                    ?? "\(record.label) (\(record.name)) 的字段：\(record.fields.map(\.name).joined(separator: ", "))"
+                return fail("sema.unknownField", "\(record.label) (\(record.name)) 没有字段 '\(name)'", help: help, at: nameRange)
+            }
+            slot = index
+            fieldType = RuleType(field: record.fields[index])
+        }
+        let type = expr.path.map { narrowedPaths.contains($0) } == true ? fieldType.unwrapped : fieldType
+        let evaluate = present.evaluate
+        return Typed(type) { frame in
+            guard case .record(let value) = try evaluate(&frame) else { return .null }
+            return value.values[slot]
+        }
+    }
+
+    private mutating func compileList(_ items: [Expr], expr: Expr, expected: RuleType?) -> Typed? {
+        if items.isEmpty { return Typed(constant: .list([]), type: expected?.elementType != nil ? expected! : .emptyList) }
+        var elementType = expected?.elementType
+        if elementType == .null { elementType = nil }
+        var compiled: [Typed] = []
+        var failed = false
+        for item in items {
+            guard let typed = compile(item, expected: elementType) else { failed = true; continue }
+            if let current = elementType {
+                guard let unified = RuleType.unify(current, typed.type) else {
+                    _ = fail("sema.typeMismatch", "列表元素应为\(current.displayName)，实际是\(typed.type.displayName)", at: item.range)
+                    failed = true
+                    continue
+                }
+                elementType = unified
+            } else {
+                elementType = typed.type
+            }
+            compiled.append(typed)
+        }
+        guard !failed, let elementType else { return nil }
+        if compiled.allSatisfy({ $0.constant != nil }) {
+            return Typed(constant: .list(compiled.compactMap(\.constant)), type: .list(elementType))
+        }
+        let evaluators = compiled.map(\.evaluate)
+        return Typed(.list(elementType)) { frame in
+            var values: [Value] = []
+            values.reserveCapacity(evaluators.count)
+            for evaluate in evaluators { values.append(try evaluate(&frame)) }
+            return .list(values)
+        }
+    }
+
+    /// Paths that are certainly present when `condition` evaluates to `when`.
+    static func provenPresent(_ condition: Expr, when: Bool) -> Set<String> {
+        switch condition.kind {
+        case let .call("has", _, arguments) where arguments.count == 1 && when:
+            return arguments[0].path.map { [$0] } ?? []
+        case .not(let inner):
+            return provenPresent(inner, when: !when)
+        case let .binary(.and, left, right) where when:
+            return provenPresent(left, when: true).union(provenPresent(right, when: true))
+        case let .binary(.or, left, right) where !when:
+            return provenPresent(left, when: false).union(provenPresent(right, when: false))
+        case let .binary(.notEqual, value, other) where when, let .binary(.equal, value, other) where !when:
+            if case .null = other.kind { return value.path.map { [$0] } ?? [] }
+            if case .null = value.kind { return other.path.map { [$0] } ?? [] }
+            return []
+        default:
+            return []
+        }
+    }
+
+    // MARK: Lambdas
+
+    /// Compiles `x -> body` with `x` bound to a new slot of `elementType`.
+    mutating func compileLambda(_ expr: Expr, elementType: RuleType, expected: RuleType?, function: String) -> (slot: Int, body: Typed)? {
+        guard case let .lambda(parameter, _, body) = expr.kind else {
+            _ = fail("sema.expectedLambda", "\(function) 的第二个参数应为 'x -> …' 形式的函数", help: "如 \(function)(it.staff, p -> p.establishment == administrative)",
+                     at: expr.range)
+            return nil
+        }
+        let saved = variables[parameter]
+        let savedNarrowed = narrowedPaths
+        narrowedPaths = narrowedPaths.filter { $0 != parameter && !$0.hasPrefix(parameter + ".") }
+        let slot = declare(parameter, type: elementType)
+        let typed = compile(body, expected: expected)
+        variables[parameter] = saved
+        narrowedPaths = savedNarrowed
+        guard let typed else { return nil }
+        return (slot, typed)
+    }
+
+    mutating func registerGroup(key: RuleType, item: RuleType) -> RecordType {
+        let record = SyntheticRecords.group(key: key, item: item)
+        groupTypes[record.name] = (key, item)
+        return record
+    }
+}

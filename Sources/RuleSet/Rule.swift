@@ -1,0 +1,126 @@
+import Diagnostics
+import RuleLanguage
+import Schema
+import SnapshotLoader
+
+/// What one evaluation of a rule is about.
+public enum RuleScope: String, Sendable, CaseIterable {
+    case region, institution, person, event
+    case coordinationBody = "coordination_body"
+
+    /// The type of `it` in this scope.
+    var subjectType: RuleType {
+        switch self {
+        case .region: .record(SnapshotSchema.region)
+        case .institution: .record(SnapshotSchema.institution)
+        case .person: .record(SnapshotSchema.person)
+        case .event: .record(SnapshotSchema.event)
+        case .coordinationBody: .record(SnapshotSchema.coordinationBody)
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .region: "地区"
+        case .institution: "机构"
+        case .person: "人员"
+        case .event: "机构编制事项"
+        case .coordinationBody: "议事协调机构"
+        }
+    }
+}
+
+/// How serious a finding of the rule is.
+public enum RuleSeverity: String, Sendable, CaseIterable, Comparable {
+    case info, warning, error
+
+    private var order: Int { self == .info ? 0 : self == .warning ? 1 : 2 }
+    public static func < (lhs: RuleSeverity, rhs: RuleSeverity) -> Bool { lhs.order < rhs.order }
+
+    public var label: String {
+        switch self {
+        case .error: "错误"
+        case .warning: "警告"
+        case .info: "提示"
+        }
+    }
+}
+
+/// One citation as written in the rule, with where it was written.
+public struct CitationSpec: Sendable, Hashable {
+    public enum Target: Sendable, Hashable {
+        /// An article (or part) of a catalogued regulation.
+        case catalog(source: String, article: Int?, part: Int?, paragraph: Int?, item: Int?)
+        /// The audited institution's own 三定 规定: `functions`, `internal_units` or `staffing`.
+        case sanding(part: String)
+        /// The document that sets the region's limits.
+        case regionLimits
+    }
+
+    public var target: Target
+    public var location: SourceLocation
+}
+
+/// A compliant or violating example, decoded into a snapshot.
+public struct RuleExample: Sendable {
+    public enum Kind: String, Sendable {
+        case compliant, violating
+    }
+
+    public var kind: Kind
+    public var index: Int
+    public var snapshot: Snapshot
+    /// For a violating example: how many findings it must produce (nil: at least one).
+    public var expectedFindings: Int?
+    public var location: SourceLocation
+}
+
+/// The slots the engine fills before evaluating a rule.
+public struct RuleBindings: Sendable {
+    public var it: Int
+    public var institution: Int?
+    public var region: Int
+    public var asOf: Int
+    public var institutions: Int
+    public var coordinationBodies: Int
+    public var roster: Int
+    public var each: Int?
+    public var lets: [(name: String, slot: Int, type: RuleType, value: Typed)]
+}
+
+/// A rule, checked and compiled: ready to evaluate many times.
+public struct Rule: Sendable {
+    public var id: String
+    public var title: String
+    public var severity: RuleSeverity
+    public var description: String?
+    public var scope: RuleScope
+    public var pack: String
+    public var location: SourceLocation
+    public var each: Typed?
+    public var eachName: String?
+    public var key: Typed?
+    public var when: Typed?
+    public var require: Typed
+    public var message: MessageTemplate
+    public var citations: [CitationSpec]
+    public var effectiveFrom: CivilDate?
+    public var effectiveUntil: CivilDate?
+    public var overrides: String?
+    public var examples: [RuleExample]
+    public var bindings: RuleBindings
+    public var slotCount: Int
+    public var usesRoster: Bool
+    /// The source text of each part, for the generated rule reference and `explain`.
+    public var source: RuleSource
+}
+
+/// The rule's expressions as written.
+public struct RuleSource: Sendable {
+    public var when: String?
+    public var each: String?
+    public var lets: [(name: String, expression: String)]
+    public var require: String
+    public var message: String
+    public var examples: [(kind: String, yaml: String)]
+}

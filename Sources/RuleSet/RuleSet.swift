@@ -1,0 +1,111 @@
+import Catalog
+import Diagnostics
+import Foundation
+import YAMLLoader
+
+/// Every rule pack under a rules folder (`Rules/<pack>/*.yaml`), with the catalogue
+/// of regulations (`Rules/catalog/`) they cite, checked and compiled once.
+public struct RuleSet: Sendable {
+    public var rules: [Rule]
+    public var packs: [String]
+    public var catalog: RegulationCatalog
+    public var directory: String
+
+    public init(rules: [Rule], packs: [String], catalog: RegulationCatalog, directory: String) {
+        self.rules = rules
+        self.packs = packs
+        self.catalog = catalog
+        self.directory = directory
+    }
+
+    /// Rules in evaluation order: by id; a rule another rule overrides is left out.
+    public var activeRules: [Rule] {
+        let overridden = Set(rules.compactMap(\.overrides))
+        return rules.filter { !overridden.contains($0.id) }
+    }
+
+    public struct LoadResult: Sendable {
+        public var ruleSet: RuleSet
+        public var diagnostics: DiagnosticEngine
+        public var sources: SourceFileSet
+    }
+
+    /// Loads `directory/catalog` and every pack folder beside it.
+    public static func load(directory: String) -> LoadResult {
+        var engine = DiagnosticEngine()
+        var sources = SourceFileSet()
+        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let catalogResult = RegulationCatalog.load(directory: base + "/catalog")
+        engine.merge(catalogResult.diagnostics)
+        sources.merge(catalogResult.sources)
+        var rules: [Rule] = []
+        var packs: [String] = []
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
+            engine.emit(Diagnostic("rules.notFound", message: "找不到规则文件夹", at: SourceLocation(path: base, line: 1, column: 1),
+                                   help: "规则文件夹应含 catalog/ 和各规则包的子文件夹，如 Rules/"))
+            return LoadResult(ruleSet: RuleSet(rules: [], packs: [], catalog: catalogResult.catalog, directory: base), diagnostics: engine, sources: sources)
+        }
+        let entries = ((try? manager.contentsOfDirectory(atPath: base)) ?? []).sorted()
+        for pack in entries where pack != "catalog" && !pack.hasPrefix(".") {
+            var packIsDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: base + "/" + pack, isDirectory: &packIsDirectory), packIsDirectory.boolValue else { continue }
+            packs.append(pack)
+            for file in yamlFiles(in: base + "/" + pack) where !file.hasSuffix("/pack.yaml") {
+                guard let data = manager.contents(atPath: file) else {
+                    engine.emit(Diagnostic("rules.unreadable", message: "无法读取文件", at: SourceLocation(path: file, line: 1, column: 1)))
+                    continue
+                }
+                let source = SourceFile(path: file, bytes: [UInt8](data))
+                let parsed = YAMLParser.parse(source)
+                var hadProblem = !parsed.errors.isEmpty
+                for error in parsed.errors { engine.emit(error.diagnostic) }
+                if let root = parsed.root, parsed.errors.isEmpty {
+                    var decoder = RuleDecoder(file: source, pack: pack, catalog: catalogResult.catalog)
+                    rules.append(contentsOf: decoder.decodeFile(root))
+                    engine.emit(contentsOf: decoder.diagnostics)
+                    hadProblem = hadProblem || !decoder.diagnostics.isEmpty
+                }
+                if hadProblem { sources.add(source) }
+            }
+        }
+        // Rule ids are unique across packs; an override names a rule that exists.
+        var seen: [String: Rule] = [:]
+        var unique: [Rule] = []
+        for rule in rules {
+            if let first = seen[rule.id] {
+                engine.emit(Diagnostic("rules.duplicateID", message: "规则编号 '\(rule.id)' 重复：编号在所有规则包中必须唯一",
+                                       at: rule.location, notes: [DiagnosticNote("'\(rule.id)' 第一次定义在此", at: first.location)],
+                                       help: "给新规则另取编号；已发布的编号不改名"))
+                continue
+            }
+            seen[rule.id] = rule
+            unique.append(rule)
+        }
+        for rule in unique {
+            if let target = rule.overrides, seen[target] == nil {
+                engine.emit(Diagnostic("rules.unknownOverride", message: "overrides 指向的规则 '\(target)' 不存在", at: rule.location,
+                                       help: Suggestion.closest(to: target, in: Array(seen.keys)).map { "是否要写 '\($0)'？" }))
+            }
+        }
+        for diagnostic in engine.diagnostics {
+            if let path = diagnostic.location?.path, sources[path] == nil, let data = manager.contents(atPath: path) {
+                sources.add(SourceFile(path: path, bytes: [UInt8](data)))
+            }
+        }
+        unique.sort { $0.id < $1.id }
+        return LoadResult(ruleSet: RuleSet(rules: unique, packs: packs, catalog: catalogResult.catalog, directory: base),
+                          diagnostics: engine, sources: sources)
+    }
+
+    static func yamlFiles(in folder: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let lower = relative.lowercased()
+            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { found.append(folder + "/" + relative) }
+        }
+        return found.sorted()
+    }
+}

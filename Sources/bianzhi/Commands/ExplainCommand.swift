@@ -1,0 +1,61 @@
+import ArgumentParser
+import AuditEngine
+
+struct ExplainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "解释一项发现：规则对一个对象逐步计算的值 · the values behind one finding, step by step",
+        discussion: """
+        对一个对象运行一条规则，逐步列出适用条件、每个中间值和必须成立的条件的值，
+        以及这些值在快照中的来源（文件:行:列）。
+
+        示例 Example:
+          bianzhi explain GW-ST-001 QH-JYJ Cases/qinghe-county/snapshot
+
+        对象：机构代码；人员编号；议事协调机构代码；地区的区划代码；事项为 机构代码/事项类型/日期。
+        退出码 Exit codes: 0 已解释；2 快照、规则、规则编号或对象无法找到。
+        """
+    )
+
+    @Argument(help: "规则编号 · the rule id")
+    var rule: String
+
+    @Argument(help: "对象代码 · the subject id")
+    var subject: String
+
+    @Argument(help: "快照文件或文件夹 · the snapshot")
+    var snapshot: String
+
+    @Option(help: "规则文件夹 · the rules folder")
+    var rules = "Rules"
+
+    func run() throws {
+        let ruleSet = try Loading.rules(rules)
+        let loaded = try Loading.snapshot(snapshot)
+        switch AuditEngine(ruleSet: ruleSet).explain(ruleID: rule, subjectID: subject, in: loaded) {
+        case .failure(let error):
+            Terminal.writeError("error: \(error.message)\n")
+            throw ExitCode(2)
+        case .success(let explanation):
+            var lines = ["规则 \(explanation.ruleID) \(explanation.title)",
+                         "对象 \(explanation.subject.id)" + (explanation.subject.name.map { " \($0)" } ?? "")
+                            + (explanation.subjectLocation.map { "（\($0.description)）" } ?? "")]
+            if !explanation.applies {
+                lines.append("规则不适用：\(explanation.reasonNotApplied ?? "")")
+            }
+            for evaluation in explanation.evaluations {
+                if let element = evaluation.element { lines.append(""); lines.append("逐一列举的元素：\(element)") }
+                for step in evaluation.steps {
+                    lines.append("  \(step.label) = \(step.expression)")
+                    lines.append("      → \(step.value)")
+                    for source in step.sources {
+                        lines.append("      \(source.path)：\(source.location?.description ?? "（默认值，快照未写）")")
+                    }
+                }
+                lines.append(evaluation.violated ? "  结论：违规 —— \(evaluation.message ?? "")" : "  结论：\(evaluation.message ?? "符合")")
+            }
+            if !explanation.citations.isEmpty { lines.append("依据：" + explanation.citations.joined(separator: "；")) }
+            Terminal.writeOut(lines.joined(separator: "\n") + "\n")
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import AuditEngine
+import RuleSet
+
+struct TestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "运行全部规则示例和审计案例 · run every rule example and every case",
+        discussion: """
+        每条规则的合规示例必须不产生该规则的发现，违规示例必须产生；Cases/ 下每个案例（case.yaml）的审计
+        必须恰好产生它列出的发现。最后一行是 `N passed, N failed`。
+
+        示例 Examples:
+          bianzhi test
+          bianzhi test Rules --cases Cases
+
+        退出码 Exit codes: 0 全部通过；1 有失败；2 规则无法读取。
+        """
+    )
+
+    @Argument(help: "规则文件夹 · the rules folder")
+    var directory = "Rules"
+
+    @Option(help: "案例文件夹 · the cases folder")
+    var cases = "Cases"
+
+    @Flag(help: "只显示失败和总数 · show only failures and the totals")
+    var quiet = false
+
+    func run() throws {
+        let ruleSet = try Loading.rules(directory)
+        let tester = RuleTester(engine: AuditEngine(ruleSet: ruleSet))
+        let caseRun = tester.runCases(in: cases)
+        let outcomes = tester.runExamples() + caseRun.outcomes
+        var output = ""
+        for outcome in outcomes where !quiet || !outcome.passed {
+            output += (outcome.passed ? "✓ " : "✗ ") + outcome.name + "\n"
+            for detail in outcome.details {
+                output += "    " + detail + "\n"
+            }
+        }
+        let passed = outcomes.filter(\.passed).count
+        let failed = outcomes.count - passed
+        output += "\(passed) passed, \(failed) failed\n"
+        Terminal.writeOut(output)
+        if failed > 0 { throw ExitCode(1) }
+    }
+}
