@@ -49,6 +49,8 @@ let package = Package(
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
         .testTarget(name: "SnapshotLoaderTests", dependencies: ["SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["_BianzhiTestSupport"]),
+        .testTarget(name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Schema"]),
+        .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine", "RuleSet", "Reporters", "SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Diagnostics", "_BianzhiTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -35,6 +35,12 @@ public struct ExpressionCompiler {
 
     public func isDeclared(_ name: String) -> Bool { variables[name] != nil }
 
+    /// Declares a name whose definition had errors: uses of it compile to nothing, silently,
+    /// so one mistake is reported once rather than at every use.
+    public mutating func declareFailed(_ name: String) {
+        variables[name] = Variable(slot: -1, type: .null)
+    }
+
     mutating func appendError(_ error: SemaError) { errors.append(error) }
 
     mutating func shiftErrorRanges(from start: Int, by offset: Int) {
@@ -162,6 +168,7 @@ public struct ExpressionCompiler {
 
     private mutating func compileIdentifier(_ name: String, expr: Expr, expected: RuleType?) -> Typed? {
         if let variable = variables[name] {
+            if variable.slot < 0 { return nil }
             if name == "roster" { usesRoster = true }
             let slot = variable.slot
             let type = narrowedPaths.contains(name) ? variable.type.unwrapped : variable.type

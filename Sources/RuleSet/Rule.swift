@@ -73,6 +73,8 @@ public struct RuleExample: Sendable {
     /// For a violating example: how many findings it must produce (nil: at least one).
     public var expectedFindings: Int?
     public var location: SourceLocation
+    /// The example as written in the rule file.
+    public var sourceText: String
 }
 
 /// The slots the engine fills before evaluating a rule.
@@ -122,5 +124,4 @@ public struct RuleSource: Sendable {
     public var lets: [(name: String, expression: String)]
     public var require: String
     public var message: String
-    public var examples: [(kind: String, yaml: String)]
 }

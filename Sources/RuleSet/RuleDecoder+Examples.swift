@@ -122,8 +122,15 @@ extension RuleDecoder {
                     diagnostics.append(copy)
                 }
                 if let snapshot = result.snapshot {
+                    let lines = (Int(item.start.line)...max(Int(item.start.line), Int(item.end.line))).compactMap { file.text(ofLine: $0) }
+                    let indent = Int(item.start.column) - 1
+                    let text = lines.enumerated().map { index, line in
+                        let dropped = index == 0 ? String(line.unicodeScalars.dropFirst(indent).map(Character.init)) : line
+                        return dropped
+                    }.joined(separator: "\n")
                     examples.append(RuleExample(kind: kind, index: index, snapshot: snapshot, expectedFindings: expected,
-                                                location: SourceLocation(path: file.path, line: Int(item.start.line), column: Int(item.start.column))))
+                                                location: SourceLocation(path: file.path, line: Int(item.start.line), column: Int(item.start.column)),
+                                                sourceText: text))
                 }
             }
         }

@@ -192,7 +192,7 @@ struct RuleDecoder {
                         lets.append((name, slot, typed.type, typed))
                     } else {
                         // Declare it anyway so later expressions do not also report it as unknown.
-                        compiler.declare(name, type: .null)
+                        compiler.declareFailed(name)
                     }
                 }
             } else {
@@ -231,8 +231,7 @@ struct RuleDecoder {
                                     institutions: institutionsSlot, coordinationBodies: bodiesSlot, roster: rosterSlot,
                                     each: eachSlot, lets: lets)
         let source = RuleSource(when: keys["when"]?.value.scalar?.value, each: eachSource, lets: letSources,
-                                require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "",
-                                examples: examples.map { ($0.kind.rawValue, "") })
+                                require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "")
         return Rule(id: id, title: title, severity: severity, description: description, scope: scope, pack: pack,
                     location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, require: require,
                     message: message, citations: citations, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil,

@@ -1,0 +1,132 @@
+import _BianzhiTestSupport
+import AuditEngine
+import Foundation
+import Reporters
+import RuleSet
+import Schema
+import SnapshotLoader
+import Testing
+
+private func projectRules() throws -> RuleSet {
+    let result = RuleSet.load(directory: TestSupport.path("Rules"))
+    #expect(!result.diagnostics.hasErrors, "\(result.diagnostics.diagnostics)")
+    return result.ruleSet
+}
+
+private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
+    let directory = try TestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let path = try TestSupport.write(text, to: "s.yaml", in: directory)
+    let result = SnapshotLoader().load(path: path)
+    return try #require(result.snapshot, "\(result.diagnostics.diagnostics)")
+}
+
+@Suite struct AuditEngineTests {
+    @Test func generatedRuleReferenceIsCurrent() throws {
+        let pages = RuleReference.pages(for: try projectRules())
+        for page in pages {
+            let committed = try String(contentsOfFile: TestSupport.path("docs/rules/" + page.name), encoding: .utf8)
+            #expect(committed == page.content, "docs/rules/\(page.name) is stale: run `swift run bianzhi docs rules`")
+        }
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("docs/rules")).filter { $0.hasSuffix(".md") }
+        #expect(Set(files) == Set(pages.map(\.name)))
+    }
+
+    @Test func jsonReportIsDeterministicAndSorted() throws {
+        let ruleSet = try projectRules()
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let engine = AuditEngine(ruleSet: ruleSet)
+        let first = JSONReporter(generatedAt: "2026-01-01T00:00:00Z").render(engine.audit(snapshot))
+        let second = JSONReporter(generatedAt: "2026-01-01T00:00:00Z").render(engine.audit(snapshot))
+        #expect(first == second)
+        let report = engine.audit(snapshot)
+        let keys = report.findings.map { [$0.subject.id, $0.ruleID, $0.key ?? "", $0.message] }
+        #expect(keys == keys.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(Set(report.findings.map(\.fingerprint)).count == report.findings.count, "fingerprints are unique")
+    }
+
+    @Test func jsonReportFollowsTheContract() throws {
+        let ruleSet = try projectRules()
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let text = JSONReporter(generatedAt: "2026-01-01T00:00:00Z").render(AuditEngine(ruleSet: ruleSet).audit(snapshot))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["report"] as? String == "v1")
+        let summary = try #require(object["summary"] as? [String: Any])
+        for key in ["subjects", "violations", "exempted", "by_severity"] { #expect(summary[key] != nil, "summary.\(key)") }
+        let findings = try #require(object["findings"] as? [[String: Any]])
+        #expect(!findings.isEmpty)
+        for finding in findings {
+            for key in ["rule", "title", "severity", "status", "subject", "message", "citations", "evidence", "location", "fingerprint"] {
+                #expect(finding[key] != nil, "finding.\(key)")
+            }
+            let citations = try #require(finding["citations"] as? [[String: Any]])
+            #expect(!citations.isEmpty)
+            for citation in citations {
+                #expect(citation["source"] is String && citation["text"] is String)
+            }
+        }
+        let exempted = findings.filter { $0["status"] as? String == "exempted" }
+        #expect(exempted.count == summary["exempted"] as? Int)
+    }
+
+    @Test func aRuleCitingOnlyTheTiaoliDoesNotApplyBeforeAugust2019() throws {
+        let ruleSet = try projectRules()
+        let snapshot = try sample().with(asOf: try #require(CivilDate(parsing: "2018-06-30")))
+        let report = AuditEngine(ruleSet: ruleSet).audit(snapshot)
+        for finding in report.findings {
+            #expect(!finding.citations.contains { $0.source == "tiaoli" }, "\(finding.ruleID) cites the 条例 in 2018")
+        }
+        // Which rules ran: audit with one rule at a time.
+        let date = try #require(CivilDate(parsing: "2018-06-30"))
+        for rule in ruleSet.activeRules {
+            let single = AuditEngine(ruleSet: RuleSet(rules: [rule], packs: ruleSet.packs, catalog: ruleSet.catalog, directory: ruleSet.directory))
+            let applied = single.audit(snapshot).rulesApplied == 1
+            let sources = rule.citations.compactMap { citation -> String? in
+                if case .catalog(let source, _, _, _, _) = citation.target { return source }
+                return nil
+            }
+            let anyInForce = sources.contains { ruleSet.catalog.version(of: $0, on: date) != nil }
+            let expected = (rule.effectiveFrom.map { $0 <= date } ?? true) && (sources.isEmpty || anyInForce || rule.effectiveFrom != nil)
+            #expect(applied == expected, "\(rule.id) applied=\(applied) in 2018")
+            if !sources.isEmpty, sources.allSatisfy({ $0 == "tiaoli" }), rule.effectiveFrom == nil { #expect(!applied, "\(rule.id)") }
+        }
+    }
+
+    @Test func exemptionInForceAndExpired() throws {
+        let ruleSet = try projectRules()
+        // QH-JTJ has 2 administrative staff approved; a third makes it over-established. Its exemption runs to 2025-12-31.
+        let text = SampleSnapshot.replacing("      - {id: P002, establishment: administrative, joined: 2020-09-01}",
+                                            with: "      - {id: P002, establishment: administrative, joined: 2020-09-01}\n      - {id: P009, establishment: administrative}")
+        let engine = AuditEngine(ruleSet: ruleSet)
+        let inForce = engine.audit(try sample(text)).findings.filter { $0.subject.id == "QH-JTJ" }
+        #expect(!inForce.isEmpty)
+        #expect(inForce.allSatisfy { $0.status == .exempted && $0.exemption?.documentNumber == "青编〔2023〕5号" })
+        let expired = engine.audit(try sample(text).with(asOf: try #require(CivilDate(parsing: "2026-01-01")))).findings.filter { $0.subject.id == "QH-JTJ" }
+        #expect(!expired.isEmpty)
+        #expect(expired.allSatisfy { $0.status == .exemptionExpired && $0.status.counts })
+    }
+
+    @Test func aRunawayRuleIsStoppedAndReported() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: TestSupport.path("Rules/catalog"), toPath: directory.appendingPathComponent("catalog").path)
+        try TestSupport.write("""
+        - id: T-RUN-001
+          title: 嵌套遍历
+          severity: error
+          scope: region
+          require: count(roster, a -> count(roster, b -> count(roster, c -> a.person.id == c.person.id) > 0) > 0) >= 0
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """, to: "t/r.yaml", in: directory)
+        let result = RuleSet.load(directory: directory.path)
+        let engine = AuditEngine(ruleSet: result.ruleSet, stepLimit: 100_000)
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let report = engine.audit(snapshot)
+        #expect(report.failures.count == 1)
+        #expect(report.failures.first?.message.contains("步数上限") == true)
+    }
+}

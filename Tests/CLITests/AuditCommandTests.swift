@@ -1,0 +1,60 @@
+import _BianzhiTestSupport
+import Foundation
+import Testing
+
+@Suite struct AuditCommandTests {
+    @Test func bundledCountyHasViolationsAndExitsOne() throws {
+        let result = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("机构编制审计报告 · 青禾县（999001）"))
+        #expect(result.stdout.contains("《地方各级人民政府机构设置和编制管理条例》第六条第二款"))
+        #expect(result.stdout.contains("[已批准例外]"))
+    }
+
+    @Test func jsonFormatIsTheReportContract() throws {
+        let result = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json"], environment: ["SOURCE_DATE_EPOCH": "1767225600"])
+        #expect(result.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["generated_at"] as? String == "2026-01-01T00:00:00Z")
+        let snapshot = try #require(object["snapshot"] as? [String: Any])
+        #expect(snapshot["region"] as? String == "999001")
+        #expect(snapshot["as_of"] as? String == "2024-06-30")
+    }
+
+    @Test func failOnInfoWithOnlyExemptedFindingsPasses() throws {
+        // Only the exempted over-establishment finding of QH-NYJ is selected: nothing counts.
+        let result = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--only", "GW-ST-001", "--fail-on", "info"])
+        #expect(result.stdout.contains("QH-NYJ"))
+        #expect(result.status == 1, "QH-JYJ is over establishment too")
+        let clean = try CLIRunner.run(["audit", "Cases/clean-county/snapshot.yaml", "--fail-on", "info"])
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        #expect(clean.stdout.contains("未发现违规"))
+    }
+
+    @Test func unreadableInputIsExitTwoWithNothingOnStdout() throws {
+        let missing = try CLIRunner.run(["audit", "/nonexistent"])
+        #expect(missing.status == 2 && missing.stdout.isEmpty)
+        let badRules = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--rules", "/nonexistent"])
+        #expect(badRules.status == 2 && badRules.stdout.isEmpty)
+        let badDate = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--as-of", "2024-02-30"])
+        #expect(badDate.status != 0 && badDate.stdout.isEmpty)
+    }
+
+    @Test func explainShowsEachValueWithItsLine() throws {
+        let result = try CLIRunner.run(["explain", "GW-ST-001", "QH-JYJ", "Cases/qinghe-county/snapshot"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("→ 12"))
+        #expect(result.stdout.contains("it.approved.staffing.administrative：Cases/qinghe-county/snapshot/institutions/government/qh-jyj.yaml:"))
+        #expect(result.stdout.contains("结论：违规"))
+        let unknown = try CLIRunner.run(["explain", "GW-ST-01", "QH-JYJ", "Cases/qinghe-county/snapshot"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("GW-ST-001"))
+    }
+
+    @Test func testCommandClosesWithTheCountLine() throws {
+        let result = try CLIRunner.run(["test", "--quiet"])
+        let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.range(of: #"^\d+ passed, \d+ failed$"#, options: .regularExpression) != nil, "\(last)")
+        #expect(result.status == 0, "\(result.stdout)")
+    }
+}

@@ -1,0 +1,123 @@
+import _BianzhiTestSupport
+import Foundation
+import Testing
+
+/// Bad rules: `validate` refuses each with exit 1 and a message at the exact line and column.
+@Suite struct ValidateBadRuleTests {
+    static let rule = """
+    - id: T-ST-001
+      title: 超编
+      severity: error
+      scope: institution
+      let:
+        actual: count(it.staff, p -> p.establishment == administrative)
+        approved: it.approved.staffing.administrative
+      require: actual <= approved
+      message: "{it.name}超编{actual - approved}名"
+      cite:
+        - {source: gwy486, article: 6, paragraph: 2}
+      examples:
+        compliant:
+          - {approved: {staffing: {administrative: 1}}, staff: [{id: P1, establishment: administrative}]}
+        violating:
+          - {approved: {staffing: {administrative: 0}}, staff: [{id: P1, establishment: administrative}]}
+
+    """
+
+    /// A rules folder with the real catalogue and one pack holding `text`.
+    static func rulesFolder(_ text: String, extra: String? = nil) throws -> URL {
+        let directory = try TestSupport.temporaryDirectory()
+        try FileManager.default.copyItem(atPath: TestSupport.path("Rules/catalog"), toPath: directory.appendingPathComponent("catalog").path)
+        try TestSupport.write(text, to: "test/rules.yaml", in: directory)
+        if let extra { try TestSupport.write(extra, to: "test/more.yaml", in: directory) }
+        return directory
+    }
+
+    /// Line and column (in characters) of the first occurrence of `token` on a line containing `context`.
+    static func position(of token: String, onLineWith context: String, in text: String) -> String {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where line.contains(context) {
+            if let range = line.range(of: token) {
+                return "\(index + 1):\(line[..<range.lowerBound].count + 1)"
+            }
+        }
+        return "?"
+    }
+
+    struct BadRule: Sendable, CustomTestStringConvertible {
+        var name: String
+        var old: String
+        var new: String
+        var token: String
+        var context: String
+        var id: String
+        var testDescription: String { name }
+    }
+
+    static let cases: [BadRule] = [
+        BadRule(name: "unknown field", old: "  severity: error\n", new: "  severity: error\n  descripton: 说明\n",
+                token: "descripton", context: "descripton", id: "rule.unknownField"),
+        BadRule(name: "misspelt enum value", old: "p.establishment == administrative)", new: "p.establishment == administrativ)",
+                token: "administrativ)", context: "actual: count", id: "sema.unknownEnumValue"),
+        BadRule(name: "type mismatch", old: "require: actual <= approved", new: "require: actual <= it.rank",
+                token: "actual <= it.rank", context: "require:", id: "sema.typeMismatch"),
+        BadRule(name: "optional value used without saying what happens when it is missing",
+                old: "require: actual <= approved", new: "require: actual <= approved and it.established < as_of",
+                token: "it.established", context: "require:", id: "sema.optionalUse"),
+        BadRule(name: "citation of an article the catalogue lacks", old: "article: 6, paragraph: 2", new: "article: 99, paragraph: 2",
+                token: "2}", context: "article: 99", id: "rule.unknownArticle"),
+        BadRule(name: "rule without examples", old: "  examples:\n    compliant:\n      - {approved: {staffing: {administrative: 1}}, staff: [{id: P1, establishment: administrative}]}\n    violating:\n      - {approved: {staffing: {administrative: 0}}, staff: [{id: P1, establishment: administrative}]}\n",
+                new: "", token: "id", context: "- id: T-ST-001", id: "rule.missingExamples"),
+        BadRule(name: "example that does not behave as its label says",
+                old: "    compliant:\n      - {approved: {staffing: {administrative: 1}}",
+                new: "    compliant:\n      - {approved: {staffing: {administrative: 0}}",
+                token: "{approved: {staffing: {administrative: 0}}", context: "administrative: 0}}, staff", id: "rule.exampleMismatch"),
+    ]
+
+    @Test(arguments: cases)
+    func badRuleIsRefusedAtItsLocation(bad: BadRule) throws {
+        guard let range = ValidateBadRuleTests.rule.range(of: bad.old) else {
+            Issue.record("fixture has no \(bad.old)")
+            return
+        }
+        let text = ValidateBadRuleTests.rule.replacingCharacters(in: range, with: bad.new)
+        let directory = try ValidateBadRuleTests.rulesFolder(text)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIRunner.run(["validate", directory.path])
+        #expect(result.status == 1, "\(result.stderr)")
+        let expected = directory.path + "/test/rules.yaml:" + ValidateBadRuleTests.position(of: bad.token, onLineWith: bad.context, in: text) + ":"
+        let errorLines = result.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errorLines.contains { $0.hasPrefix(expected) && $0.hasSuffix("[\(bad.id)]") },
+                "expected \(expected) … [\(bad.id)] in:\n\(result.stderr)")
+    }
+
+    @Test func duplicateRuleIDAcrossFilesHasANoteAtTheFirst() throws {
+        let directory = try ValidateBadRuleTests.rulesFolder(ValidateBadRuleTests.rule, extra: ValidateBadRuleTests.rule)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIRunner.run(["validate", directory.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(directory.path)/test/rules.yaml:1:3: error: 规则编号 'T-ST-001' 重复"), "\(result.stderr)")
+        #expect(result.stderr.contains("\(directory.path)/test/more.yaml:1:3: note: 'T-ST-001' 第一次定义在此"), "\(result.stderr)")
+    }
+
+    @Test func aGoodRuleValidates() throws {
+        let directory = try ValidateBadRuleTests.rulesFolder(ValidateBadRuleTests.rule)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIRunner.run(["validate", directory.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("1 条规则"))
+    }
+
+    @Test func githubFormatAnnotatesTheLine() throws {
+        let text = ValidateBadRuleTests.rule.replacingOccurrences(of: "article: 6, paragraph: 2", with: "article: 99")
+        let directory = try ValidateBadRuleTests.rulesFolder(text)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIRunner.run(["validate", directory.path, "--format", "github"])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasPrefix("::error file=\(directory.path)/test/rules.yaml,line=11,col="), "\(result.stdout)")
+    }
+
+    @Test func theProjectRulesValidate() throws {
+        let result = try CLIRunner.run(["validate"])
+        #expect(result.status == 0, "\(result.stderr)")
+    }
+}

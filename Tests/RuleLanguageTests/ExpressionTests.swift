@@ -1,0 +1,167 @@
+import RuleLanguage
+import Schema
+import Testing
+
+/// An institution record built field by field, for evaluating expressions without a snapshot file.
+private func institution(rank: String = "section", administrative: Int = 2, staff: [(String, String, String?)] = [],
+                         established: String? = nil) -> Value {
+    let type = SnapshotSchema.institution
+    var values = [Value](repeating: .null, count: type.fields.count)
+    values[type.requiredSlot("id")] = .string("EX")
+    values[type.requiredSlot("name")] = .string("示例局")
+    values[type.requiredSlot("rank")] = .enumCase(SnapshotSchema.rank.index(of: rank) ?? 0)
+    values[type.requiredSlot("category")] = .enumCase(1)
+    if let established, let date = CivilDate(parsing: established) { values[type.requiredSlot("established")] = .date(date) }
+    var staffing = [Value](repeating: .int(0), count: SnapshotSchema.staffing.fields.count)
+    staffing[SnapshotSchema.staffing.requiredSlot("administrative")] = .int(administrative)
+    var approved = [Value](repeating: .null, count: SnapshotSchema.approved.fields.count)
+    approved[SnapshotSchema.approved.requiredSlot("staffing")] = .record(Record(values: staffing, marks: [], mark: .none))
+    values[type.requiredSlot("approved")] = .record(Record(values: approved, marks: [], mark: .none))
+    values[type.requiredSlot("staff")] = .list(staff.map { id, establishment, postRank in
+        var person = [Value](repeating: .null, count: SnapshotSchema.person.fields.count)
+        person[SnapshotSchema.person.requiredSlot("id")] = .string(id)
+        person[SnapshotSchema.person.requiredSlot("establishment")] = .enumCase(SnapshotSchema.establishment.index(of: establishment) ?? 0)
+        person[SnapshotSchema.person.requiredSlot("post")] = .enumCase(4)
+        if let postRank { person[SnapshotSchema.person.requiredSlot("post_rank")] = .enumCase(SnapshotSchema.rank.index(of: postRank) ?? 0) }
+        return .record(Record(values: person, marks: [], mark: .none))
+    })
+    return .record(Record(values: values, marks: [], mark: .none))
+}
+
+/// Compiles `text` with `it` an institution and evaluates it on `subject`.
+private func evaluate(_ text: String, on subject: Value = institution(), stepLimit: Int = 10_000) throws -> (Value, RuleType) {
+    var compiler = ExpressionCompiler()
+    let slot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+    let asOf = compiler.declare("as_of", type: .date)
+    guard let typed = compiler.compile(text) else {
+        throw CompileFailure(errors: compiler.errors)
+    }
+    var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: stepLimit, context: .empty)
+    frame.slots[slot] = subject
+    frame.slots[asOf] = .date(CivilDate(parsing: "2024-06-30") ?? CivilDate(daysSinceEpoch: 0))
+    return (try typed.evaluate(&frame), typed.type)
+}
+
+private func errors(_ text: String) -> [SemaError] {
+    var compiler = ExpressionCompiler()
+    compiler.declare("it", type: .record(SnapshotSchema.institution))
+    compiler.declare("as_of", type: .date)
+    _ = compiler.compile(text)
+    return compiler.errors
+}
+
+private struct CompileFailure: Error { var errors: [SemaError] }
+
+/// The byte range of the first occurrence of `token` in `text`.
+private func range(of token: String, in text: String) -> Range<Int> {
+    let bytes = Array(text.utf8)
+    let needle = Array(token.utf8)
+    for start in 0...(bytes.count - needle.count) where Array(bytes[start..<start + needle.count]) == needle {
+        return start..<start + needle.count
+    }
+    return 0..<0
+}
+
+@Suite struct ExpressionEvaluationTests {
+    @Test(arguments: [
+        ("1 + 2 * 3", Value.int(7)),
+        ("(1 + 2) * 3", .int(9)),
+        ("7 / 2", .int(3)),
+        ("-3 + 1", .int(-2)),
+        ("count(it.staff, p -> p.establishment == administrative)", .int(2)),
+        ("count(it.staff)", .int(3)),
+        ("it.approved.staffing.administrative", .int(2)),
+        ("it.rank == section", .bool(true)),
+        ("it.rank == 正科级", .bool(true)),
+        ("it.rank == \"正科（乡）级\"", .bool(true)),
+        ("it.rank < division", .bool(true)),
+        ("bureau > section", .bool(true)),
+        ("it.category in [party_body, government_department]", .bool(true)),
+        ("it.category not in [party_body]", .bool(true)),
+        ("any(it.staff, p -> has(p.post_rank) and p.post_rank > it.rank)", .bool(true)),
+        ("all(it.staff, p -> (p.post_rank ?? section) <= it.rank)", .bool(false)),
+        ("map(filter(it.staff, p -> p.establishment != administrative), p -> p.id)", .list([.string("P3")])),
+        ("distinct(map(it.staff, p -> p.establishment))", .list([.enumCase(0), .enumCase(2)])),
+        ("duplicates([1, 2, 2, 3, 3, 3])", .list([.int(2), .int(3)])),
+        ("max(it.staff, p -> p.post_rank ?? vice_section)", .enumCase(4)),
+        ("min([3, 1, 2])", .int(1)),
+        ("min(filter([1], x -> x > 5))", .null),
+        ("sum(it.staff, p -> 1)", .int(3)),
+        ("if has(it.established) then 1 else 0", .int(0)),
+        ("it.established ?? as_of", .date(CivilDate(parsing: "2024-06-30") ?? CivilDate(daysSinceEpoch: 0))),
+        ("days_between(date(\"2024-01-01\"), as_of)", .int(181)),
+        ("months_between(date(2023, 3, 31), as_of)", .int(14)),
+        ("date(year(as_of), 3, 31) < as_of", .bool(true)),
+        ("same_text(\"青办发〔2019〕12号\", \"青办发[2019]12号\")", .bool(true)),
+        ("contains(it.name, \"示例\") and starts_with(it.name, \"示\")", .bool(true)),
+        ("label(it.rank)", .string("正科（乡）级")),
+        ("count(group_by(it.staff, p -> p.establishment))", .int(2)),
+        ("is_empty(it.plates) or true", .bool(true)),
+    ])
+    func evaluates(text: String, expected: Value) throws {
+        let subject = institution(staff: [("P1", "administrative", nil), ("P2", "administrative", "division"), ("P3", "public_service", nil)])
+        let (value, _) = try evaluate(text, on: subject)
+        #expect(value == expected, "\(text)")
+    }
+
+    @Test func divisionByZeroIsAnEvaluationError() {
+        #expect(throws: EvalError.divisionByZero) { try evaluate("1 / (it.approved.staffing.administrative - 2)") }
+    }
+
+    @Test func theStepLimitStopsARunawayEvaluation() {
+        let subject = institution(staff: (0..<200).map { ("P\($0)", "administrative", nil) })
+        // 200 × 200 pairs: more than the limit of 10,000 steps.
+        #expect(throws: EvalError.stepLimitExceeded(10_000)) {
+            try evaluate("count(it.staff, p -> count(it.staff, q -> q.id == p.id) > 1)", on: subject)
+        }
+    }
+}
+
+@Suite struct ExpressionErrorTests {
+    @Test(arguments: [
+        // (expression, id, token the error must cover, help contains)
+        ("it.approved.staffng.administrative", "sema.unknownField", "staffng", "staffing"),
+        ("count(it.staff, p -> p.establishment == administrativ)", "sema.unknownEnumValue", "administrativ", "administrative"),
+        ("it.rank > 3", "sema.typeMismatch", "it.rank > 3", "规格、层级不能和数字比较"),
+        ("it.established > as_of", "sema.optionalUse", "it.established", "has(it.established)"),
+        ("it.category == 政府部门", "sema.unknownEnumValue", "政府部门", ""),
+        ("cnt(it.staff)", "sema.unknownFunction", "cnt", "count"),
+        ("it.rank == section && true", "parse.syntax", "&&", "and"),
+        ("it.category == none", "sema.unknownEnumValue", "none", ""),
+        ("count(it.staff, p -> p.post_rank > it.rank)", "sema.optionalUse", "p.post_rank", "p.post_rank ??"),
+        ("it.name + 1", "sema.typeMismatch", "it.name", ""),
+        ("date(\"2024-02-30\")", "sema.badDate", "\"2024-02-30\"", ""),
+        ("itt.name", "sema.unknownName", "itt", "it"),
+        ("it.机构规格", "sema.unknownField", "机构规格", "rank"),
+    ])
+    func errorsAreLocatedOnTheToken(text: String, id: String, token: String, help: String) {
+        let found = errors(text)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.id == id, "\(found)")
+        #expect(found.first?.range == range(of: token, in: text), "\(found)")
+        if !help.isEmpty { #expect(found.first?.help?.contains(help) == true, "\(String(describing: found.first?.help))") }
+    }
+
+    @Test func hasNarrowsOnlyWhereItIsProven() {
+        #expect(errors("has(it.established) and it.established < as_of").isEmpty)
+        #expect(errors("not has(it.established) or it.established < as_of").isEmpty)
+        #expect(errors("it.established != null and it.established < as_of").isEmpty)
+        #expect(errors("if has(it.established) then it.established < as_of else false").isEmpty)
+        // The else branch and the left side of `or` are not narrowed.
+        #expect(errors("if has(it.established) then true else it.established < as_of").map(\.id) == ["sema.optionalUse"])
+        #expect(errors("has(it.established) or it.established < as_of").map(\.id) == ["sema.optionalUse"])
+    }
+
+    @Test func collectsSeveralErrorsInOneExpression() {
+        let found = errors("it.nmae == 1 and it.rnak == section")
+        #expect(found.map(\.id) == ["sema.unknownField", "sema.unknownField"])
+    }
+
+    @Test func templatesCompileTheirHoles() {
+        var compiler = ExpressionCompiler()
+        compiler.declare("it", type: .record(SnapshotSchema.institution))
+        #expect(MessageTemplate.compile("{it.name}超编{it.approved.staffing.administrative}名，{{字面}}", with: &compiler) != nil)
+        #expect(MessageTemplate.compile("{it.nam}超编", with: &compiler) == nil)
+        #expect(compiler.errors.first?.range == 4..<7) // the unknown field name itself
+    }
+}
