@@ -10,6 +10,9 @@ let package = Package(
     dependencies: [
         // Command-line parsing, help and usage errors for the `bianzhi` executable.
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // SQLite for the 整改台账 (FindingsStore): WAL, busy timeouts, transactions and versioned migrations,
+        // with C kept inside GRDB. 7.10.0 is the version this project's machines carry.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libyaml, the system's C YAML parser (Debian: libyaml-dev).
@@ -32,13 +35,17 @@ let package = Package(
         .target(name: "RuleSet", dependencies: ["RuleLanguage", "Catalog", "SnapshotLoader", "YAMLLoader", "Schema", "Diagnostics"]),
         // Rules evaluated over snapshots: findings, exemptions, citations in force.
         .target(name: "AuditEngine", dependencies: ["RuleSet", "RuleLanguage", "Catalog", "SnapshotLoader", "Schema", "Diagnostics"]),
+        // Staffing statistics of a snapshot: approved against actual, 空编, 超编, leader posts, limits used.
+        .target(name: "Statistics", dependencies: ["SnapshotLoader", "Schema"]),
         // Audit reports in each output format (one reporter per file).
-        .target(name: "Reporters", dependencies: ["AuditEngine", "RuleSet", "Schema"]),
+        .target(name: "Reporters", dependencies: ["AuditEngine", "Statistics", "RuleSet", "Catalog", "SnapshotLoader", "Schema", "Diagnostics"]),
+        // The rectification ledger (整改台账): recorded runs, findings by fingerprint, their history, on SQLite.
+        .target(name: "FindingsStore", dependencies: ["Schema", .product(name: "GRDB", package: "GRDB.swift")]),
         // The command-line tool.
         .executableTarget(
             name: "bianzhi",
             dependencies: [
-                "SnapshotLoader", "Schema", "Diagnostics", "Catalog", "RuleLanguage", "RuleSet", "AuditEngine", "Reporters",
+                "SnapshotLoader", "Schema", "Diagnostics", "Catalog", "RuleLanguage", "RuleSet", "AuditEngine", "Reporters", "FindingsStore", "Statistics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,7 +58,9 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["_BianzhiTestSupport"]),
         .testTarget(name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Schema"]),
         .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine", "RuleSet", "Reporters", "SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
+        .testTarget(name: "FindingsStoreTests", dependencies: ["FindingsStore", "Schema", "_BianzhiTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Diagnostics", "_BianzhiTestSupport"]),
+        .testTarget(name: "ReportersTests", dependencies: ["Reporters", "Statistics", "AuditEngine", "RuleSet", "SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -18,18 +18,23 @@ public struct AuditEngine: Sendable {
     }
 
     /// Audits `snapshot`; `rules` restricts the run to some rule ids (nil: every active rule).
-    public func audit(_ snapshot: Snapshot, only rules: Set<String>? = nil) -> AuditReport {
+    public func audit(_ snapshot: Snapshot, only rules: Set<String>? = nil, measuringRules: Bool = false) -> AuditReport {
         let asOf = snapshot.asOf
-        let selected = ruleSet.activeRules.filter { rules?.contains($0.id) ?? true }
+        let code = snapshot.region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
+        let selected = ruleSet.activeRules(forRegion: code).filter { rules?.contains($0.id) ?? true }
         let data = SnapshotData(snapshot, needsRoster: selected.contains { $0.usesRoster })
         var findings: [Finding] = []
         var failures: [EvaluationFailure] = []
         var applied = 0
+        var timings: [(rule: String, duration: Duration)] = []
+        let clock = ContinuousClock()
         for rule in selected {
             guard let citations = citationsInForce(rule, on: asOf) else { continue }
             applied += 1
+            let start = measuringRules ? clock.now : nil
             var run = RuleRun(rule: rule, data: data, citations: citations, catalog: ruleSet.catalog, stepLimit: stepLimit)
             run.evaluateAll()
+            if let start { timings.append((rule.id, clock.now - start)) }
             findings.append(contentsOf: run.findings)
             failures.append(contentsOf: run.failures)
         }
@@ -45,7 +50,7 @@ public struct AuditEngine: Sendable {
                            regionName: region[SnapshotSchema.region.requiredSlot("name")].stringValue ?? "",
                            asOf: asOf, rulesApplied: applied, packs: ruleSet.packs,
                            subjects: 1 + snapshot.institutions.count + snapshot.coordinationBodies.count,
-                           findings: findings, failures: failures)
+                           findings: findings, failures: failures, ruleTimings: timings)
     }
 
     /// The rule's catalogue citations in force on `date`, or nil when the rule does not apply then.
@@ -58,9 +63,13 @@ public struct AuditEngine: Sendable {
         var catalogued = 0
         var inForce = 0
         for citation in rule.citations {
-            if case let .catalog(source, _, _, _, _) = citation.target {
+            if case .catalog(let reference) = citation.target {
                 catalogued += 1
-                guard ruleSet.catalog.version(of: source, on: date) != nil else { continue }
+                if let version = reference.version {
+                    guard ruleSet.catalog.regulation(key: reference.source, version: version)?.isInForce(on: date) == true else { continue }
+                } else {
+                    guard ruleSet.catalog.version(of: reference.source, on: date) != nil else { continue }
+                }
                 inForce += 1
             }
             kept.append(citation)

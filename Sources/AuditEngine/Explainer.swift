@@ -147,6 +147,10 @@ extension AuditEngine {
             }
             let requireStep = step("必须成立 require", rule.source.require, rule.require)
             steps.append(requireStep)
+            if steps.contains(where: { $0.value.hasPrefix("计算错误") }) {
+                explanation.evaluations.append((elementText, steps, false, "计算未完成：有一步计算错误，审计会把它报告为计算错误"))
+                continue
+            }
             let violated = requireStep.value == "否"
             explanation.evaluations.append((elementText, steps, violated, violated ? (try? rule.message.render(&frame)) : nil))
         }

@@ -53,6 +53,8 @@ public struct ResolvedCitation: Sendable, Hashable {
     public var part: Int?
     public var paragraph: Int?
     public var item: Int?
+    /// The version of the regulation cited (`1982`, `2024`), where the catalogue has several.
+    public var version: String?
     /// As a Chinese reader writes it: 《…》第六条第二款.
     public var text: String
     /// False when the catalogue marks the article not yet verified (reports show 待核).
@@ -108,6 +110,8 @@ public struct AuditReport: Sendable {
     public var subjects: Int
     public var findings: [Finding]
     public var failures: [EvaluationFailure]
+    /// Time spent on each rule, when the audit was asked to measure it (`audit --timings`).
+    public var ruleTimings: [(rule: String, duration: Duration)] = []
 
     public func counting(atOrAbove severity: RuleSeverity) -> Int {
         findings.filter { $0.status.counts && $0.severity >= severity }.count

@@ -153,14 +153,17 @@ struct RuleRun {
     private static let exemptionReason = SnapshotSchema.exemption.requiredSlot("reason")
 
     /// An exemption covers a finding when it names the finding's subject (or, for a person or an event,
-    /// its institution) and either the rule (or `*`) or a provision the rule cites.
+    /// its institution) and either the rule (or `*`, or the central rule this one overrides) or a provision the rule cites.
     private func applyExemption(_ finding: inout Finding) {
         var best: (record: Record, until: CivilDate)?
         for exemption in data.exemptions {
             guard let subject = exemption[RuleRun.exemptionSubject].stringValue,
                   subject == finding.subject.id || subject == finding.subject.institution else { continue }
             var covers = false
-            if let ruleID = exemption[RuleRun.exemptionRule].stringValue, ruleID == "*" || ruleID == rule.id { covers = true }
+            // An exemption from a central rule also covers the local rule that tightens it.
+            if let ruleID = exemption[RuleRun.exemptionRule].stringValue, ruleID == "*" || ruleID == rule.id || ruleID == rule.overrides {
+                covers = true
+            }
             if !covers, let provision = exemption[RuleRun.exemptionProvision].recordValue { covers = citesProvision(provision) }
             guard covers, let until = exemption[RuleRun.exemptionUntil].dateValue else { continue }
             if best == nil || until > best!.until { best = (exemption, until) }
@@ -177,10 +180,10 @@ struct RuleRun {
         let paragraph = provision[SnapshotSchema.provision.requiredSlot("paragraph")].intValue
         let item = provision[SnapshotSchema.provision.requiredSlot("item")].intValue
         for citation in citations {
-            guard case let .catalog(citedSource, citedArticle, citedPart, citedParagraph, citedItem) = citation.target,
-                  citedSource == source, (citedArticle ?? citedPart) == article else { continue }
-            if let paragraph, citedParagraph != paragraph { continue }
-            if let item, citedItem != item { continue }
+            guard case .catalog(let cited) = citation.target,
+                  cited.source == source, (cited.article ?? cited.part) == article else { continue }
+            if let paragraph, cited.paragraph != paragraph { continue }
+            if let item, cited.item != item { continue }
             return true
         }
         return false
@@ -190,14 +193,17 @@ struct RuleRun {
 
     func resolve(_ citation: CitationSpec, institution: Record?) -> ResolvedCitation {
         switch citation.target {
-        case let .catalog(source, article, part, paragraph, item):
-            let regulation = catalog.version(of: source, on: data.snapshot.asOf) ?? catalog.latest(key: source)
-            let reference = CitationRef(source: source, article: article, part: part, paragraph: paragraph, item: item)
+        case .catalog(let reference):
+            let source = reference.source
+            let regulation = reference.version.flatMap { catalog.regulation(key: source, version: $0) }
+                ?? catalog.version(of: source, on: data.snapshot.asOf) ?? catalog.latest(key: source)
             let title = regulation?.title ?? source
             let text = regulation.map { CitationText(reference, in: $0).description } ?? "《\(title)》"
-            let verified = regulation?.article(article ?? part ?? 0)?.verified ?? false
-            return ResolvedCitation(source: source, title: title, documentNumber: regulation?.documentNumber, article: article, part: part,
-                                    paragraph: paragraph, item: item, text: verified ? text : text + "（待核）", verified: verified)
+            let verified = regulation?.article(reference.article ?? reference.part ?? 0)?.verified ?? false
+            return ResolvedCitation(source: source, title: title, documentNumber: regulation?.documentNumber, article: reference.article,
+                                    part: reference.part, paragraph: reference.paragraph, item: reference.item,
+                                    version: catalog.regulations(key: source).count > 1 ? regulation?.version : nil,
+                                    text: verified ? text : text + "（待核）", verified: verified)
         case .sanding(let part):
             let approved = institution?[SnapshotSchema.institution.requiredSlot("approved")].recordValue
             let name = institution?[RuleRun.institutionName].stringValue ?? ""
@@ -210,13 +216,13 @@ struct RuleRun {
             let number = articles?[SnapshotSchema.articles.requiredSlot(part)].intValue ?? defaults[part] ?? 1
             let text = "《\(title)》" + (documentNumber.map { "（\($0)）" } ?? "") + "第\(ChineseNumeral.format(number))条"
             return ResolvedCitation(source: "sanding", title: title, documentNumber: documentNumber, article: number, part: nil,
-                                    paragraph: nil, item: nil, text: text, verified: true)
+                                    paragraph: nil, item: nil, version: nil, text: text, verified: true)
         case .regionLimits:
             let limits = data.snapshot.region[SnapshotSchema.region.requiredSlot("limits")].recordValue
             let documentNumber = limits?[SnapshotSchema.limits.requiredSlot("document_number")].stringValue
             let text = "地区机构编制限额的核定文件" + (documentNumber.map { "（\($0)）" } ?? "（快照未填写文号）")
             return ResolvedCitation(source: "region_limits", title: "地区机构编制限额的核定文件", documentNumber: documentNumber, article: nil,
-                                    part: nil, paragraph: nil, item: nil, text: text, verified: true)
+                                    part: nil, paragraph: nil, item: nil, version: nil, text: text, verified: true)
         }
     }
 }

@@ -26,7 +26,10 @@ public struct RuleTester: Sendable {
     public func runExamples() -> [TestOutcome] {
         var outcomes: [TestOutcome] = []
         for rule in engine.ruleSet.rules {
-            let single = AuditEngine(ruleSet: RuleSet(rules: [rule], packs: engine.ruleSet.packs, catalog: engine.ruleSet.catalog,
+            // An example is about the rule itself: a local rule's examples run as if in its jurisdiction.
+            var unscoped = rule
+            unscoped.regions = nil
+            let single = AuditEngine(ruleSet: RuleSet(rules: [unscoped], packs: engine.ruleSet.packs, catalog: engine.ruleSet.catalog,
                                                       directory: engine.ruleSet.directory), stepLimit: engine.stepLimit)
             for example in rule.examples {
                 let report = single.audit(example.snapshot)
@@ -40,7 +43,7 @@ public struct RuleTester: Sendable {
                 case .compliant where count > 0:
                     details.append("标为合规，却产生了 \(count) 条发现：" + report.findings.map { $0.message }.joined(separator: "；"))
                 case .violating where example.expectedFindings.map({ count != $0 }) ?? (count == 0):
-                    details.append("标为违规，应产生 \(example.expectedFindings.map { "\($0)" } ?? "至少 1") 条发现，实际 \(count) 条")
+                    details.append("标为违规，应产生\(example.expectedFindings.map { "\($0)" } ?? "至少 1") 条发现，实际 \(count) 条")
                 default:
                     break
                 }
@@ -83,6 +86,9 @@ public struct RuleTester: Sendable {
         var details: [String] = []
         if let only = testCase.only {
             for id in only.sorted() where !known.contains(id) { details.append("only 中的规则 \(id) 不存在") }
+        }
+        for id in Set(testCase.expect.map(\.rule)).sorted() where !known.contains(id) {
+            details.append("expect 中的规则 \(id) 不存在" + (Suggestion.closest(to: id, in: Array(known)).map { "；是否要写 \($0)？" } ?? ""))
         }
         let report = engine.audit(snapshot, only: testCase.only)
         var expected = testCase.expect.map(\.signature)

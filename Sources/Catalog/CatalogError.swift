@@ -48,7 +48,7 @@ struct CatalogError: Error, Sendable {
         }
         switch kind {
         case .notFound:
-            return make("notFound", "找不到法规目录文件夹", help: "法规目录是一个含有 *.yaml 文件的文件夹，通常为 Rules/catalog")
+            return make("notFound", "找不到法规目录文件夹", help: "给出的应是规则文件夹（含 catalog/ 和各规则包，通常为 Rules），而不是某一个规则包")
         case let .unreadable(reason):
             return make("unreadable", "无法读取文件：\(reason)")
         case .empty:

@@ -85,6 +85,7 @@ public struct JSONReporter: Reporter {
         if let part = citation.part { members.append(("part", .int(part))) }
         if let paragraph = citation.paragraph { members.append(("paragraph", .int(paragraph))) }
         if let item = citation.item { members.append(("item", .int(item))) }
+        if let version = citation.version { members.append(("version", .string(version))) }
         members.append(("text", .string(citation.text)))
         members.append(("verified", .bool(citation.verified)))
         return .object(members)

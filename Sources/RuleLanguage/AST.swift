@@ -25,6 +25,8 @@ struct Expr: Sendable {
         switch kind {
         case .identifier(let name): return name
         case let .member(base, name, _): return base.path.map { "\($0).\(name)" }
+        case .string(let text): return "\"" + text + "\""
+        case .integer(let value): return String(value)
         case let .call(name, _, arguments):
             let inner = arguments.compactMap(\.path)
             return inner.count == arguments.count ? "\(name)(\(inner.joined(separator: ",")))" : nil

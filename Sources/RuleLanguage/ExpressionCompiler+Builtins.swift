@@ -268,7 +268,7 @@ extension ExpressionCompiler {
         case "date":
             if arguments.count == 1, case .string(let text) = arguments[0].kind {
                 guard let date = CivilDate(parsing: text) else {
-                    return fail("sema.badDate", "'\(text)' 不是有效的日期", help: "写成 date(\"2019-08-05\")", at: arguments[0].range)
+                    return fail("sema.badDate", "'\(text)' 不是有效的日期", help: CivilDate.hasDateShape(text) ? "这一天不存在，检查月份和日期" : "写成 YYYY-MM-DD，如 date(\"2019-08-05\")", at: arguments[0].range)
                 }
                 return Typed(constant: .date(date), type: .date)
             }

@@ -15,6 +15,8 @@ public struct ExpressionCompiler {
     private var variables: [String: Variable] = [:]
     var narrowedPaths: Set<String> = []
     public private(set) var slotCount = 0
+    /// The text being compiled, to quote sub-expressions in messages.
+    private var currentText: [UInt8] = []
     public private(set) var errors: [SemaError] = []
     /// True when an expression needs the roster index (`rosters_of`, `roster`).
     public private(set) var usesRoster = false
@@ -62,6 +64,7 @@ public struct ExpressionCompiler {
 
     /// Parses and checks an expression; nil when it has errors (collected in `errors`).
     public mutating func compile(_ text: String, expecting expected: RuleType? = nil) -> Typed? {
+        currentText = Array(text.utf8)
         switch Parser.parse(text) {
         case .failure(let error):
             errors.append(SemaError("parse.syntax", error.message, help: error.help, range: error.range))
@@ -85,9 +88,15 @@ public struct ExpressionCompiler {
     /// The expression must not be optional here.
     mutating func requirePresent(_ typed: Typed, at expr: Expr) -> Typed? {
         guard typed.type.isOptional else { return typed }
-        let shown = expr.path ?? "该值"
+        let shown = expr.path ?? quote(expr.range)
         return fail("sema.optionalUse", "'\(shown)' 可能为空（\(typed.type.displayName)），须说明为空时怎么办",
                     help: "给出默认值：\(shown) ?? …；或先判断：has(\(shown)) and …", at: expr.range)
+    }
+
+    /// The source text of a range of the expression being compiled.
+    func quote(_ range: Range<Int>) -> String {
+        guard range.lowerBound >= 0, range.upperBound <= currentText.count else { return "该值" }
+        return String(decoding: currentText[range], as: UTF8.self)
     }
 
     mutating func requireType(_ typed: Typed, _ type: RuleType, at range: Range<Int>, what: String) -> Typed? {
@@ -197,7 +206,7 @@ public struct ExpressionCompiler {
 
     private mutating func unknownEnumValue(_ text: String, _ enumType: EnumType, at range: Range<Int>) -> Typed? {
         let suggestion = Suggestion.closest(to: text, in: enumType.spellings)
-        let allowed = enumType.cases.map(\.name).joined(separator: ", ")
+        let allowed = enumType.cases.map { "\($0.name)（\($0.label)）" }.joined(separator: ", ")
         return fail("sema.unknownEnumValue", "'\(text)' 不是\(enumType.label) (\(enumType.name)) 的值",
                     help: suggestion.map { "是否要写 '\($0)'？" } ?? "可用的值：\(allowed)", at: range)
     }

@@ -1,3 +1,4 @@
+import Catalog
 import Diagnostics
 import RuleLanguage
 import Schema
@@ -49,8 +50,9 @@ public enum RuleSeverity: String, Sendable, CaseIterable, Comparable {
 /// One citation as written in the rule, with where it was written.
 public struct CitationSpec: Sendable, Hashable {
     public enum Target: Sendable, Hashable {
-        /// An article (or part) of a catalogued regulation.
-        case catalog(source: String, article: Int?, part: Int?, paragraph: Int?, item: Int?)
+        /// An article (or part) of a catalogued regulation; with `version`, of that version only
+        /// (the citation applies while that version is in force).
+        case catalog(CitationRef)
         /// The audited institution's own 三定 规定: `functions`, `internal_units` or `staffing`.
         case sanding(part: String)
         /// The document that sets the region's limits.
@@ -98,6 +100,9 @@ public struct Rule: Sendable {
     public var description: String?
     public var scope: RuleScope
     public var pack: String
+    /// Region-code prefixes where the rule's pack applies (nil: everywhere). A local pack's
+    /// rules, and their overrides, act only on snapshots of those regions.
+    public var regions: [String]?
     public var location: SourceLocation
     public var each: Typed?
     public var eachName: String?
@@ -109,6 +114,8 @@ public struct Rule: Sendable {
     public var effectiveFrom: CivilDate?
     public var effectiveUntil: CivilDate?
     public var overrides: String?
+    /// Where `overrides:` is written (errors about the override point there).
+    public var overridesLocation: SourceLocation?
     public var examples: [RuleExample]
     public var bindings: RuleBindings
     public var slotCount: Int

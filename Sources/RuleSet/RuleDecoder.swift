@@ -50,10 +50,11 @@ struct RuleDecoder {
         return result
     }
 
-    mutating func string(_ node: YAMLNode, what: String) -> String? {
+    mutating func string(_ node: YAMLNode, what: String, isExpression: Bool = false) -> String? {
         guard let scalar = node.scalar, !scalar.isNull else {
-            error("rule.typeMismatch", "\(what)应为文本，实际是\(node.kindDescription)", at: node,
-                  help: node.kindDescription.contains("列表") || node.kindDescription.contains("映射") ? "以 [ 或 { 开头的表达式请加引号" : nil)
+            let collection = node.kindDescription.contains("列表") || node.kindDescription.contains("映射")
+            error("rule.typeMismatch", "\(what) 应为文本，实际是\(node.kindDescription)", at: node,
+                  help: isExpression && collection ? "以 [ 或 { 开头的表达式请整体加引号，如 \"[a, b]\"" : (collection ? "这里只写一个值，不是列表" : nil))
             return nil
         }
         return scalar.value
@@ -61,7 +62,7 @@ struct RuleDecoder {
 
     mutating func integer(_ node: YAMLNode, what: String) -> Int? {
         guard let scalar = node.scalar, scalar.style == .plain, let value = Int(scalar.value), value >= 1 else {
-            error("rule.typeMismatch", "\(what)应为正整数", at: node)
+            error("rule.typeMismatch", "\(what) 应为正整数", at: node, help: "条、款、项、部分都写阿拉伯数字，如 article: 6")
             return nil
         }
         return value
@@ -77,7 +78,7 @@ struct RuleDecoder {
 
     /// Compiles the expression in `node`, reporting errors at their place inside the YAML text.
     mutating func expression(_ node: YAMLNode, with compiler: inout ExpressionCompiler, expecting: RuleType?, what: String) -> Typed? {
-        guard let text = string(node, what: what) else { return nil }
+        guard let text = string(node, what: what, isExpression: true) else { return nil }
         let typed = compiler.compile(text, expecting: expecting)
         report(compiler.takeErrors(), in: node)
         return typed
@@ -232,10 +233,10 @@ struct RuleDecoder {
                                     each: eachSlot, lets: lets)
         let source = RuleSource(when: keys["when"]?.value.scalar?.value, each: eachSource, lets: letSources,
                                 require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "")
-        return Rule(id: id, title: title, severity: severity, description: description, scope: scope, pack: pack,
+        return Rule(id: id, title: title, severity: severity, description: description, scope: scope, pack: pack, regions: nil,
                     location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, require: require,
                     message: message, citations: citations, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil,
-                    overrides: overrides, examples: examples, bindings: bindings, slotCount: compiler.slotCount,
+                    overrides: overrides, overridesLocation: keys["overrides"].map { locator.start(of: $0.value) }, examples: examples, bindings: bindings, slotCount: compiler.slotCount,
                     usesRoster: compiler.usesRoster, source: source)
     }
 
@@ -249,7 +250,7 @@ struct RuleDecoder {
         }
         var result: [CitationSpec] = []
         for item in items {
-            guard let keys = pairs(of: item, allowed: ["source", "article", "paragraph", "item", "part"], what: "引用") else { continue }
+            guard let keys = pairs(of: item, allowed: ["source", "version", "article", "paragraph", "item", "part"], what: "引用") else { continue }
             guard let sourceNode = keys["source"]?.value, let source = string(sourceNode, what: "source") else {
                 error("rule.missingField", "引用缺少 'source'", at: item)
                 continue
@@ -271,12 +272,14 @@ struct RuleDecoder {
                 let part = keys["part"].flatMap { integer($0.value, what: "part") }
                 let paragraph = keys["paragraph"].flatMap { integer($0.value, what: "paragraph") }
                 let itemNumber = keys["item"].flatMap { integer($0.value, what: "item") }
-                let reference = CitationRef(source: source, article: article, part: part, paragraph: paragraph, item: itemNumber)
+                let version = keys["version"].flatMap { string($0.value, what: "version") }
+                let reference = CitationRef(source: source, article: article, part: part, paragraph: paragraph, item: itemNumber, version: version)
                 let check = catalog.check(reference, on: nil)
                 let anchor = keys["item"]?.value ?? keys["paragraph"]?.value ?? keys["article"]?.value ?? keys["part"]?.value ?? sourceNode
                 let target: YAMLNode
                 switch check {
                 case .unknownSource: target = sourceNode
+                case .unknownVersion: target = keys["version"]?.value ?? sourceNode
                 default: target = anchor
                 }
                 if var diagnostic = check.diagnostic(at: locator.start(of: target), end: locator.end(of: target)) {
@@ -285,8 +288,7 @@ struct RuleDecoder {
                     diagnostics.append(diagnostic)
                     if diagnostic.severity == .error { continue }
                 }
-                result.append(CitationSpec(target: .catalog(source: source, article: article, part: part, paragraph: paragraph, item: itemNumber),
-                                           location: location))
+                result.append(CitationSpec(target: .catalog(reference), location: location))
             }
         }
         return result

@@ -45,11 +45,13 @@ public enum RuleReference {
 
     static func citationText(_ citation: CitationSpec, catalog: RegulationCatalog) -> String {
         switch citation.target {
-        case let .catalog(source, article, part, paragraph, item):
-            guard let regulation = catalog.latest(key: source) else { return source }
-            let text = CitationText(CitationRef(source: source, article: article, part: part, paragraph: paragraph, item: item), in: regulation).description
-            let verified = regulation.article(article ?? part ?? 0)?.verified ?? false
-            return text + (verified ? "" : "（待核）")
+        case .catalog(let reference):
+            let regulation = reference.version.flatMap { catalog.regulation(key: reference.source, version: $0) } ?? catalog.latest(key: reference.source)
+            guard let regulation else { return reference.source }
+            let text = CitationText(reference, in: regulation).description
+            let verified = regulation.article(reference.article ?? reference.part ?? 0)?.verified ?? false
+            let version = reference.version.map { "（\($0)年版）" } ?? ""
+            return text + version + (verified ? "" : "（待核）")
         case .sanding(let part):
             let names = ["functions": "主要职责", "internal_units": "内设机构", "staffing": "人员编制和领导职数"]
             return "被审计机构的三定规定（\(names[part] ?? part)条款）"

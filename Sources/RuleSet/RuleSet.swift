@@ -24,6 +24,14 @@ public struct RuleSet: Sendable {
         return rules.filter { !overridden.contains($0.id) }
     }
 
+    /// The rules that apply to a region: a local pack's rules only in its regions, and a central
+    /// rule is replaced by the local rule that overrides it only there.
+    public func activeRules(forRegion code: String) -> [Rule] {
+        let applicable = rules.filter { rule in rule.regions.map { $0.contains { code.hasPrefix($0) } } ?? true }
+        let overridden = Set(applicable.compactMap(\.overrides))
+        return applicable.filter { !overridden.contains($0.id) }
+    }
+
     public struct LoadResult: Sendable {
         public var ruleSet: RuleSet
         public var diagnostics: DiagnosticEngine
@@ -52,6 +60,7 @@ public struct RuleSet: Sendable {
             var packIsDirectory: ObjCBool = false
             guard manager.fileExists(atPath: base + "/" + pack, isDirectory: &packIsDirectory), packIsDirectory.boolValue else { continue }
             packs.append(pack)
+            let regions = packRegions(base + "/" + pack + "/pack.yaml", engine: &engine)
             for file in yamlFiles(in: base + "/" + pack) where !file.hasSuffix("/pack.yaml") {
                 guard let data = manager.contents(atPath: file) else {
                     engine.emit(Diagnostic("rules.unreadable", message: "无法读取文件", at: SourceLocation(path: file, line: 1, column: 1)))
@@ -63,7 +72,11 @@ public struct RuleSet: Sendable {
                 for error in parsed.errors { engine.emit(error.diagnostic) }
                 if let root = parsed.root, parsed.errors.isEmpty {
                     var decoder = RuleDecoder(file: source, pack: pack, catalog: catalogResult.catalog)
-                    rules.append(contentsOf: decoder.decodeFile(root))
+                    rules.append(contentsOf: decoder.decodeFile(root).map { rule in
+                        var scoped = rule
+                        scoped.regions = regions
+                        return scoped
+                    })
                     engine.emit(contentsOf: decoder.diagnostics)
                     hadProblem = hadProblem || !decoder.diagnostics.isEmpty
                 }
@@ -97,6 +110,34 @@ public struct RuleSet: Sendable {
         unique.sort { $0.id < $1.id }
         return LoadResult(ruleSet: RuleSet(rules: unique, packs: packs, catalog: catalogResult.catalog, directory: base),
                           diagnostics: engine, sources: sources)
+    }
+
+    /// `pack.yaml`: `pack`, `title`, `local`, and `regions` (region-code prefixes where a local pack applies).
+    static func packRegions(_ path: String, engine: inout DiagnosticEngine) -> [String]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let source = SourceFile(path: path, bytes: [UInt8](data))
+        let parsed = YAMLParser.parse(source)
+        for error in parsed.errors { engine.emit(error.diagnostic) }
+        guard let root = parsed.root, case .mapping(let pairs) = root.kind else { return nil }
+        var regions: [String]?
+        let allowed = ["pack", "title", "local", "regions", "description"]
+        for pair in pairs {
+            let key = pair.key.scalar?.value ?? ""
+            let at = SourceLocation(path: path, line: Int(pair.key.start.line), column: Int(pair.key.start.column))
+            guard allowed.contains(key) else {
+                engine.emit(Diagnostic("rules.unknownField", message: "未知字段 '\(key)'：pack.yaml 中没有这个字段", at: at,
+                                       help: Suggestion.closest(to: key, in: allowed).map { "是否要写 '\($0)'？" }))
+                continue
+            }
+            if key == "regions" {
+                guard case .sequence(let items) = pair.value.kind, !items.isEmpty else {
+                    engine.emit(Diagnostic("rules.typeMismatch", message: "regions 应为区划代码前缀的列表，如 [\"99\"]", at: at))
+                    continue
+                }
+                regions = items.compactMap { $0.scalar?.value }
+            }
+        }
+        return regions
     }
 
     static func yamlFiles(in folder: String) -> [String] {

@@ -48,6 +48,7 @@ public enum SnapshotSchema {
         EnumCase("registered", "已登记"),
         EnumCase("filed", "已备案"),
         EnumCase("unregistered", "未登记"),
+        EnumCase("deregistered", "已注销"),
     ])
 
     public static let establishment = EnumType(name: "Establishment", label: "编制类型", cases: [
@@ -78,6 +79,7 @@ public enum SnapshotSchema {
         EnumCase("add_internal_unit", "增设内设机构"),
         EnumCase("add_leadership", "增加领导职数"),
         EnumCase("adjust_functions", "调整职责"),
+        EnumCase("transfer_staffing", "跨层级调配编制"),
     ])
 
     public static let authorityBody = EnumType(name: "AuthorityBody", label: "审批机关类别", cases: [
@@ -87,6 +89,17 @@ public enum SnapshotSchema {
         EnumCase("staffing_office", "编办"),
         EnumCase("department", "业务部门"),
         EnumCase("none", "未经审批"),
+        EnumCase("congress", "人大及其常委会"),
+    ])
+
+    /// The six kinds of State Council body (国务院行政机构设置和编制管理条例 art. 6, less the coordination bodies,
+    /// which are `coordination_bodies`); only central institutions carry it.
+    public static let stateCouncilType = EnumType(name: "StateCouncilType", label: "国务院机构类别", cases: [
+        EnumCase("general_office", "国务院办公厅"),
+        EnumCase("constituent", "国务院组成部门"),
+        EnumCase("directly_affiliated", "国务院直属机构"),
+        EnumCase("administrative_office", "国务院办事机构"),
+        EnumCase("national_bureau", "部委管理的国家局"),
     ])
 
     public static let basis = EnumType(name: "Basis", label: "设立依据", cases: [
@@ -100,6 +113,7 @@ public enum SnapshotSchema {
     /// Every enumeration, in the order the docs list them.
     public static let enums: [EnumType] = [
         rank, level, category, publicInstitutionType, registrationStatus, establishment, post, eventType, authorityBody, basis,
+        stateCouncilType,
     ]
 
     // MARK: Records
@@ -163,7 +177,7 @@ public enum SnapshotSchema {
     ])
 
     public static let registration = RecordType(name: "Registration", label: "事业单位登记", description: "事业单位法人登记情况", fields: [
-        Field("status", "事业单位登记状态", .enumeration(registrationStatus), .optional, "登记、备案或未登记"),
+        Field("status", "事业单位登记状态", .enumeration(registrationStatus), .optional, "登记、备案、未登记或已注销"),
         Field("last_annual_report", "最近年度报告日期", .date, .optional, "最近一次报送年度报告的日期"),
     ])
 
@@ -206,6 +220,7 @@ public enum SnapshotSchema {
         Field("new_rank", "新规格", .enumeration(rank), .optional, "调整规格事项的新规格"),
         Field("staffing_delta", "编制增减", .record(staffingDelta), .optional, "增加或核减的编制，按编制类型写，如 {administrative: 4}（核减为负数）"),
         Field("unit_name", "内设机构名称", .string, .optional, "增设内设机构事项的机构名称"),
+        Field("counterparty_level", "调配对方层级", .enumeration(level), .optional, "跨层级调配编制事项中，编制调出或调入的另一方所在的层级"),
     ])
 
     public static let institution = RecordType(name: "Institution", label: "机构", description: "一个党政机构、事业单位、乡镇或街道", fields: [
@@ -225,6 +240,7 @@ public enum SnapshotSchema {
         Field("internal_units", "实设内设机构", .list(.string), emptyList, "实际设立的内设机构"),
         Field("staff", "实名制人员", .list(.record(person)), emptyList, "在本单位任职或由本单位发放工资的全部人员"),
         Field("events", "机构编制事项", .list(.record(event)), emptyList, "审批和调整事项，按时间先后排列"),
+        Field("state_council_type", "国务院机构类别", .enumeration(stateCouncilType), .optional, "国务院组成部门、直属机构等，仅中央国家行政机关填写"),
     ])
 
     public static let coordinationBody = RecordType(name: "CoordinationBody", label: "议事协调机构", description: "议事协调机构：不单设办事机构、不单独核定编制", fields: [

@@ -29,9 +29,17 @@ public enum YAMLParser {
 
 /// Builds the tree from libyaml events.
 private struct TreeBuilder {
-    private enum Frame {
-        case sequence(items: [YAMLNode], start: YAMLMark, anchor: String?, size: Int)
-        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, keys: [String: YAMLMark], start: YAMLMark, anchor: String?, size: Int)
+    /// A sequence or mapping being built. The top frame is mutated in place (never popped
+    /// and pushed back), so appending to a long list does not copy it.
+    private struct Frame {
+        var isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        var keys: [String: YAMLMark] = [:]
+        var start: YAMLMark
+        var anchor: String?
+        var size = 1
     }
 
     let file: SourceFile
@@ -102,8 +110,8 @@ private struct TreeBuilder {
             }
             let tag = data.tag.map { String(cString: $0) }
             let node = YAMLNode(kind: .scalar(YAMLScalar(value: value, style: style, tag: tag)), start: start, end: end)
-            remember(anchor: data.anchor, node: node, size: 1)
-            return append(node, size: 1)
+            if let anchor = data.anchor { anchors[String(cString: anchor)] = (node, 1) }
+            append(node, size: 1)
         case YAML_ALIAS_EVENT:
             let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
             guard let target = anchors[name] else {
@@ -115,76 +123,53 @@ private struct TreeBuilder {
                 errors.append(error(.aliasExpansionLimit(limits.maxAliasExpansion), start))
                 return false
             }
-            return append(target.node, size: target.size)
-        case YAML_SEQUENCE_START_EVENT:
+            append(target.node, size: target.size)
+        case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
             guard stack.count < limits.maxDepth else {
                 errors.append(error(.nestingTooDeep(limits.maxDepth), start))
                 return false
             }
-            stack.append(.sequence(items: [], start: start, anchor: event.data.sequence_start.anchor.map { String(cString: $0) }, size: 1))
-        case YAML_MAPPING_START_EVENT:
-            guard stack.count < limits.maxDepth else {
-                errors.append(error(.nestingTooDeep(limits.maxDepth), start))
-                return false
-            }
-            stack.append(.mapping(pairs: [], pendingKey: nil, keys: [:], start: start,
-                                  anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, size: 1))
+            let isMapping = event.type == YAML_MAPPING_START_EVENT
+            let anchor = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+            stack.append(Frame(isMapping: isMapping, start: start, anchor: anchor.map { String(cString: $0) }))
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return true }
-            let node: YAMLNode
-            let anchor: String?
-            let size: Int
-            switch frame {
-            case let .sequence(items, frameStart, frameAnchor, frameSize):
-                node = YAMLNode(kind: .sequence(items), start: frameStart, end: end)
-                anchor = frameAnchor
-                size = frameSize
-            case let .mapping(pairs, _, _, frameStart, frameAnchor, frameSize):
-                node = YAMLNode(kind: .mapping(pairs), start: frameStart, end: end)
-                anchor = frameAnchor
-                size = frameSize
-            }
-            if let anchor { anchors[anchor] = (node, size) }
-            return append(node, size: size)
+            let node = YAMLNode(kind: frame.isMapping ? .mapping(frame.pairs) : .sequence(frame.items), start: frame.start, end: end)
+            if let anchor = frame.anchor { anchors[anchor] = (node, frame.size) }
+            append(node, size: frame.size)
         default:
             break
         }
         return true
     }
 
-    private mutating func remember(anchor: UnsafeMutablePointer<yaml_char_t>?, node: YAMLNode, size: Int) {
-        guard let anchor else { return }
-        anchors[String(cString: anchor)] = (node, size)
-    }
-
-    /// Adds a finished node to the collection being built, or makes it the root.
-    private mutating func append(_ node: YAMLNode, size: Int) -> Bool {
-        guard let top = stack.popLast() else {
+    /// Adds a finished node to the collection being built (in place), or makes it the root.
+    private mutating func append(_ node: YAMLNode, size: Int) {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
-            return true
+            return
         }
-        switch top {
-        case .sequence(var items, let start, let anchor, let frameSize):
-            items.append(node)
-            stack.append(.sequence(items: items, start: start, anchor: anchor, size: frameSize + size))
-        case .mapping(var pairs, let pendingKey, var keys, let start, let anchor, let frameSize):
-            if let key = pendingKey {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, keys: keys, start: start, anchor: anchor, size: frameSize + size))
+        stack[top].size += size
+        guard stack[top].isMapping else {
+            stack[top].items.append(node)
+            return
+        }
+        if let key = stack[top].pendingKey {
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
+            stack[top].pendingKey = nil
+            return
+        }
+        if let scalar = node.scalar {
+            if let first = stack[top].keys[scalar.value] {
+                errors.append(error(.duplicateKey(scalar.value, firstAt: first), node.start))
             } else {
-                if let scalar = node.scalar {
-                    if let first = keys[scalar.value] {
-                        errors.append(error(.duplicateKey(scalar.value, firstAt: first), node.start))
-                    } else {
-                        keys[scalar.value] = node.start
-                    }
-                } else {
-                    errors.append(error(.nonScalarKey, node.start))
-                }
-                stack.append(.mapping(pairs: pairs, pendingKey: node, keys: keys, start: start, anchor: anchor, size: frameSize + size))
+                stack[top].keys[scalar.value] = node.start
             }
+        } else {
+            errors.append(error(.nonScalarKey, node.start))
         }
-        return true
+        stack[top].pendingKey = node
     }
 
     private func mark(_ mark: yaml_mark_t) -> YAMLMark {

@@ -32,6 +32,26 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(Set(files) == Set(pages.map(\.name)))
     }
 
+    @Test func coverageReportIsCurrentAndComplete() throws {
+        let coverage = Coverage(ruleSet: try projectRules())
+        let committed = try String(contentsOfFile: TestSupport.path("docs/coverage.md"), encoding: .utf8)
+        #expect(committed == coverage.markdown(), "docs/coverage.md is stale: run `swift run bianzhi coverage --format markdown > docs/coverage.md`")
+        let open = coverage.openArticles(in: ["tiaoli", "gwy486", "gwy227"])
+        #expect(open.isEmpty, "unclassified: \(open.map { "\($0.regulation.key) \($0.article.number)" })")
+        let counts = Dictionary(uniqueKeysWithValues: coverage.regulations.map { ($0.regulation.key + ($0.regulation.version ?? ""), $0.entries.count) })
+        #expect(counts.filter { $0.key.hasPrefix("tiaoli") }.values.first == 33)
+    }
+
+    @Test func coverageCountsArticlesByStatus() throws {
+        let coverage = Coverage(ruleSet: try projectRules())
+        for regulation in coverage.regulations {
+            #expect(regulation.checked + regulation.notCheckable + regulation.open == regulation.entries.count)
+            for entry in regulation.entries {
+                if case .checked(let rules) = entry.status { #expect(!rules.isEmpty) }
+            }
+        }
+    }
+
     @Test func jsonReportIsDeterministicAndSorted() throws {
         let ruleSet = try projectRules()
         let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
@@ -82,7 +102,7 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
             let single = AuditEngine(ruleSet: RuleSet(rules: [rule], packs: ruleSet.packs, catalog: ruleSet.catalog, directory: ruleSet.directory))
             let applied = single.audit(snapshot).rulesApplied == 1
             let sources = rule.citations.compactMap { citation -> String? in
-                if case .catalog(let source, _, _, _, _) = citation.target { return source }
+                if case .catalog(let reference) = citation.target { return reference.source }
                 return nil
             }
             let anyInForce = sources.contains { ruleSet.catalog.version(of: $0, on: date) != nil }

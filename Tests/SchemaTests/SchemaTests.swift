@@ -51,7 +51,7 @@ import Testing
             (SnapshotSchema.region, ["code", "name", "level", "limits", "party_committee_term_start", "last_staffing_verification"]),
             (SnapshotSchema.institution, ["id", "name", "name_in_use", "plates", "category", "public_institution_type", "rank",
                                           "within_limit", "parent", "established", "abolished", "registration", "approved",
-                                          "internal_units", "staff", "events"]),
+                                          "internal_units", "staff", "events", "state_council_type"]),
             (SnapshotSchema.person, ["id", "establishment", "post", "post_rank", "internal_unit", "joined", "hiring_approval",
                                      "working_at", "seconded_since", "secondment_approval"]),
             (SnapshotSchema.staffing, ["administrative", "political_legal", "public_service", "worker"]),

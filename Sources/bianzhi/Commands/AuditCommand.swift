@@ -3,6 +3,7 @@ import AuditEngine
 import Foundation
 import Reporters
 import RuleSet
+import Statistics
 
 extension ReportFormat: ExpressibleByArgument {}
 extension RuleSeverity: ExpressibleByArgument {}
@@ -18,6 +19,9 @@ struct AuditCommand: ParsableCommand {
         示例 Examples:
           bianzhi audit Cases/qinghe-county/snapshot
           bianzhi audit Cases/qinghe-county/snapshot --format json > report.json
+          bianzhi audit Cases/qinghe-county/snapshot --format html --output report.html
+          bianzhi audit Cases/qinghe-county/snapshot --format xlsx --output report.xlsx
+          bianzhi audit Cases/qinghe-county/snapshot --format sarif > bianzhi.sarif
           bianzhi audit snapshot.yaml --fail-on warning --as-of 2024-12-31
 
         退出码 Exit codes: 0 没有达到 --fail-on 级别的违规；1 有；2 快照或规则无法读取（标准输出为空）。
@@ -30,7 +34,7 @@ struct AuditCommand: ParsableCommand {
     @Option(help: "规则文件夹（含 catalog/ 和规则包）· the rules folder")
     var rules = "Rules"
 
-    @Option(help: "输出格式 · text (default) or json (report contract v1)")
+    @Option(help: "输出格式 · text (default), json (report contract v1), sarif, junit, github, html, csv or xlsx (needs --output)")
     var format: ReportFormat = .text
 
     @Option(name: .customLong("fail-on"), help: "达到该级别的违规时退出码为 1 · error (default), warning or info")
@@ -42,14 +46,62 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .customLong("only"), parsing: .upToNextOption, help: "只运行这些规则 · run only these rule ids")
     var only: [String] = []
 
+    @Option(name: .shortAndLong, help: "把报告写入该文件（整体写入，不会留下半个文件）· write the report to this file, atomically")
+    var output: String?
+
+    @Flag(help: "在标准错误上报告各阶段用时（读取规则、读取快照、计算规则）· print the time of each stage on standard error")
+    var timings = false
+
+    @Flag(help: "不显示进度 · no progress display on standard error")
+    var quiet = false
+
+    @Flag(help: "把本次审计记入整改台账 · record this run and its findings in the ledger (see bianzhi ledger)")
+    var record = false
+
+    @Option(help: "整改台账文件 · the ledger file for --record")
+    var ledger = "bianzhi.ledger.sqlite"
+
+    func validate() throws {
+        if format.isBinary && (output == nil || output == "-") {
+            throw ValidationError("--format \(format.rawValue) 是二进制格式，需要 --output FILE（如 --output report.xlsx）")
+        }
+    }
+
     func run() throws {
+        ProgressIndicator.shared.start(enabled: ProgressIndicator.isWanted(quiet: quiet), steps: 4)
         let date = try Loading.date(asOf)
+        ProgressIndicator.shared.advance("读取规则")
+        let clock = ContinuousClock()
+        let started = clock.now
         let ruleSet = try Loading.rules(rules)
+        let rulesRead = clock.now
+        ProgressIndicator.shared.advance("读取快照")
         var loaded = try Loading.snapshot(snapshot)
+        let snapshotRead = clock.now
+        ProgressIndicator.shared.advance("审计")
         if let date { loaded = loaded.with(asOf: date) }
-        let report = AuditEngine(ruleSet: ruleSet).audit(loaded, only: only.isEmpty ? nil : Set(only))
-        let reporter = format.reporter(generatedAt: AuditCommand.generatedAt(), useColor: format == .text && Terminal.useColor(onStandardError: false))
-        Terminal.writeOut(reporter.render(report))
+        let report = AuditEngine(ruleSet: ruleSet).audit(loaded, only: only.isEmpty ? nil : Set(only), measuringRules: timings)
+        if timings {
+            func ms(_ duration: Duration) -> String {
+                let (seconds, attoseconds) = duration.components
+                return String(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+            }
+            Terminal.writeError("timings: rules \(ms(rulesRead - started)) ms, snapshot \(ms(snapshotRead - rulesRead)) ms, "
+                + "evaluate \(ms(clock.now - snapshotRead)) ms (\(report.rulesApplied) rules)\n")
+            for timing in report.ruleTimings.sorted(by: { $0.duration > $1.duration }).prefix(5) {
+                Terminal.writeError("timings:   \(timing.rule) \(ms(timing.duration)) ms\n")
+            }
+        }
+        try recordInLedger(report, ruleSet: ruleSet)
+        ProgressIndicator.shared.advance("生成报告")
+        let context = ReportContext(generatedAt: AuditCommand.generatedAt(),
+                                    useColor: format == .text && output == nil && Terminal.useColor(onStandardError: false),
+                                    toolVersion: Bianzhi.configuration.version,
+                                    rules: RuleDescriptor.describing(ruleSet, only: only.isEmpty ? nil : Set(only)),
+                                    statistics: format.showsStatistics ? StaffingStatistics(loaded) : nil)
+        let bytes = format.render(report, context: context)
+        ProgressIndicator.shared.finish()
+        try OutputFile.write(bytes, to: output)
         for failure in report.failures {
             Terminal.writeError("\(failure.ruleLocation.description): error: \(failure.diagnostic.message) [audit.evaluation]\n")
         }

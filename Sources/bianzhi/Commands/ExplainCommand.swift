@@ -49,7 +49,7 @@ struct ExplainCommand: ParsableCommand {
                     lines.append("  \(step.label) = \(step.expression)")
                     lines.append("      → \(step.value)")
                     for source in step.sources {
-                        lines.append("      \(source.path)：\(source.location?.description ?? "（默认值，快照未写）")")
+                        lines.append("      \(source.path)：\(source.location?.description ?? "（快照未写，取默认值或为空）")")
                     }
                 }
                 lines.append(evaluation.violated ? "  结论：违规 —— \(evaluation.message ?? "")" : "  结论：\(evaluation.message ?? "符合")")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditEngine
+import Reporters
 import RuleSet
 
 struct TestCommand: ParsableCommand {
@@ -13,6 +14,7 @@ struct TestCommand: ParsableCommand {
         示例 Examples:
           bianzhi test
           bianzhi test Rules --cases Cases
+          bianzhi test --format github
 
         退出码 Exit codes: 0 全部通过；1 有失败；2 规则无法读取。
         """
@@ -26,6 +28,9 @@ struct TestCommand: ParsableCommand {
 
     @Flag(help: "只显示失败和总数 · show only failures and the totals")
     var quiet = false
+
+    @Option(help: "输出格式 · text (default), json, sarif or github (workflow annotations for failures)")
+    var format: TestFormat = .text
 
     func run() throws {
         let ruleSet = try Loading.rules(directory)
@@ -42,7 +47,16 @@ struct TestCommand: ParsableCommand {
         let passed = outcomes.filter(\.passed).count
         let failed = outcomes.count - passed
         output += "\(passed) passed, \(failed) failed\n"
-        Terminal.writeOut(output)
+        switch format {
+        case .text: Terminal.writeOut(output)
+        case .json: Terminal.writeOut(JSONReporter.render(outcomes: outcomes))
+        case .sarif: Terminal.writeOut(SARIFReporter.render(outcomes: outcomes, toolVersion: Bianzhi.configuration.version))
+        case .github: Terminal.writeOut(GitHubReporter.render(outcomes: outcomes) + "\(passed) passed, \(failed) failed\n")
+        }
         if failed > 0 { throw ExitCode(1) }
     }
+}
+
+enum TestFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif, github
 }

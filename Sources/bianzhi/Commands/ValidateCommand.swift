@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import AuditEngine
 import Diagnostics
+import Reporters
 import RuleSet
 
 struct ValidateCommand: ParsableCommand {
@@ -15,6 +17,7 @@ struct ValidateCommand: ParsableCommand {
         示例 Examples:
           bianzhi validate
           bianzhi validate Rules --format github
+          bianzhi validate Rules --format sarif > rules.sarif
 
         退出码 Exit codes: 0 规则有效（可能有警告，--strict 时警告也算失败）；1 规则有误；2 规则文件夹无法读取。
         """
@@ -23,8 +26,11 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "规则文件夹 · the rules folder")
     var directory = "Rules"
 
-    @Option(help: "输出格式 · text, json or github (workflow annotations)")
+    @Option(help: "输出格式 · text, json, sarif or github (workflow annotations)")
     var format: ValidateFormat = .text
+
+    @Option(help: "案例文件夹：覆盖规则须在每个案例上不比被覆盖的规则宽松 · the cases folder, for the override check")
+    var cases = "Cases"
 
     @Flag(help: "警告也算失败 · treat warnings as errors")
     var strict = false
@@ -32,8 +38,13 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let result = RuleSet.load(directory: directory)
         var engine = result.diagnostics
-        if !result.diagnostics.diagnostics.contains(where: { $0.id == "rules.notFound" }) {
+        var sources = result.sources
+        if !result.diagnostics.diagnostics.contains(where: { $0.id == "rules.notFound" || $0.id == "catalog.notFound" }) {
+            engine.emit(contentsOf: OverrideCheck(ruleSet: result.ruleSet).diagnostics(cases: CaseSnapshots.load(cases)))
             for outcome in RuleTester(engine: AuditEngine(ruleSet: result.ruleSet)).runExamples() where !outcome.passed {
+                if let path = outcome.location?.path, sources[path] == nil, let data = FileManager.default.contents(atPath: path) {
+                    sources.add(SourceFile(path: path, bytes: [UInt8](data)))
+                }
                 engine.emit(Diagnostic("rule.exampleMismatch", message: "\(outcome.name)：" + outcome.details.joined(separator: "；"),
                                        at: outcome.location, help: "修改示例或规则，使示例的表现与它的标注（compliant / violating）一致"))
             }
@@ -43,9 +54,11 @@ struct ValidateCommand: ParsableCommand {
         }
         switch format {
         case .text, .json:
-            DiagnosticOutput.emit(engine, sources: result.sources, format: format == .json ? .json : .text)
+            DiagnosticOutput.emit(engine, sources: sources, format: format == .json ? .json : .text)
         case .github:
-            Terminal.writeOut(GitHubAnnotations.render(engine.sorted))
+            Terminal.writeOut(GitHubReporter.render(diagnostics: engine.sorted))
+        case .sarif:
+            Terminal.writeOut(SARIFReporter.render(diagnostics: engine.sorted, toolVersion: Bianzhi.configuration.version))
         }
         let failed = engine.hasErrors || (strict && engine.warningCount > 0)
         if format == .text {
@@ -60,27 +73,5 @@ struct ValidateCommand: ParsableCommand {
 }
 
 enum ValidateFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, github
-}
-
-/// GitHub Actions workflow commands: `::error file=…,line=…,col=…::message`.
-enum GitHubAnnotations {
-    static func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map { diagnostic in
-            let level = diagnostic.severity == .error ? "error" : diagnostic.severity == .warning ? "warning" : "notice"
-            var properties: [String] = []
-            if let location = diagnostic.location {
-                properties = ["file=\(escape(location.path, property: true))", "line=\(location.line)", "col=\(location.column)"]
-            }
-            properties.append("title=\(escape(diagnostic.id.rawValue, property: true))")
-            let message = diagnostic.message + (diagnostic.help.map { "（\($0)）" } ?? "")
-            return "::\(level) \(properties.joined(separator: ","))::\(escape(message, property: false))\n"
-        }.joined()
-    }
-
-    static func escape(_ text: String, property: Bool) -> String {
-        var result = text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
-        if property { result = result.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C") }
-        return result
-    }
+    case text, json, sarif, github
 }

@@ -18,6 +18,7 @@ enum Terminal {
     }
 
     static func writeError(_ text: String) {
+        ProgressIndicator.shared.clearForOutput()
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

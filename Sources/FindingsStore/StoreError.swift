@@ -1,0 +1,128 @@
+import GRDB
+
+/// Why the ledger could not do what was asked. Each case has a stable id (`store.<code>`),
+/// a Chinese message naming the path or finding, and where it helps, what to do next.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The ledger file does not exist (commands that only read never create one).
+    case ledgerMissing(path: String)
+    /// The file exists but is not a bianzhi ledger (not SQLite, or another program's database).
+    case notALedger(path: String)
+    /// The file or its folder cannot be opened or created.
+    case cannotOpen(path: String, reason: String)
+    /// A newer bianzhi migrated this ledger; this one does not know its schema.
+    case newerSchema(path: String, migrations: [String])
+    /// Another process held the ledger for longer than the busy timeout.
+    case busy(path: String, waited: Double)
+    /// A snapshot or rules path to hash could not be read.
+    case unreadableInput(path: String)
+    /// No finding has this id (or prefix).
+    case unknownFinding(String)
+    /// Several findings start with this prefix.
+    case ambiguousFinding(String, candidates: [String])
+    /// The id is not a fingerprint or a prefix of one.
+    case invalidFindingID(String)
+    /// The action does not apply to a finding in this state.
+    case transitionRefused(fingerprint: String, state: LedgerState, action: String, reason: String)
+    /// No recorded run has this number.
+    case unknownRun(String)
+    /// The ledger already holds a later snapshot of the region; recording an older one would undo the cycle.
+    case staleSnapshot(asOf: String, latest: String, run: Int64)
+    /// Any other SQLite failure, with GRDB's context (code, message, SQL; values redacted).
+    case database(path: String, description: String)
+
+    /// `store.<code>`, stable for scripts and tests.
+    public var id: String {
+        switch self {
+        case .ledgerMissing: "store.ledgerMissing"
+        case .notALedger: "store.notALedger"
+        case .cannotOpen: "store.cannotOpen"
+        case .newerSchema: "store.newerSchema"
+        case .busy: "store.busy"
+        case .unreadableInput: "store.unreadableInput"
+        case .unknownFinding: "store.unknownFinding"
+        case .ambiguousFinding: "store.ambiguousFinding"
+        case .invalidFindingID: "store.invalidFindingID"
+        case .transitionRefused: "store.transitionRefused"
+        case .unknownRun: "store.unknownRun"
+        case .staleSnapshot: "store.staleSnapshot"
+        case .database: "store.database"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .ledgerMissing(let path):
+            "整改台账 '\(path)' 不存在"
+        case .notALedger(let path):
+            "'\(path)' 不是 bianzhi 的整改台账（不是 SQLite 数据库，或是其他程序的数据库）"
+        case .cannotOpen(let path, let reason):
+            "无法打开或创建整改台账 '\(path)'：\(reason)"
+        case .newerSchema(let path, let migrations):
+            "整改台账 '\(path)' 由更新版本的 bianzhi 写过（未知的迁移：\(migrations.joined(separator: "、"))），本版本不能安全地读写"
+        case .busy(let path, let waited):
+            "整改台账 '\(path)' 正被另一个进程写入，等待 \(StoreError.seconds(waited)) 秒后仍未释放，本次未做任何修改"
+        case .unreadableInput(let path):
+            "无法读取 '\(path)'，不能计算内容哈希"
+        case .unknownFinding(let id):
+            "台账中没有编号为 '\(id)' 的发现"
+        case .ambiguousFinding(let id, let candidates):
+            "编号 '\(id)' 对应多项发现：\(candidates.joined(separator: "、"))"
+        case .invalidFindingID(let id):
+            "'\(id)' 不是发现编号（应为 4 至 16 位十六进制数字，即发现指纹或其前缀）"
+        case .transitionRefused(let fingerprint, let state, let action, let reason):
+            "发现 \(fingerprint) 当前为“\(state.label)”，不能\(action)：\(reason)"
+        case .unknownRun(let run):
+            "台账中没有第 '\(run)' 次审计"
+        case .staleSnapshot(let asOf, let latest, let run):
+            "快照数据日期 \(asOf) 早于台账中已记录的第 \(run) 次审计（数据日期 \(latest)），记录它会把已整改的问题重新打开"
+        case .database(let path, let description):
+            "整改台账 '\(path)' 读写失败：\(description)"
+        }
+    }
+
+    /// What to do next, when there is something to say.
+    public var help: String? {
+        switch self {
+        case .ledgerMissing:
+            "先运行 bianzhi audit SNAPSHOT --record 记录一次审计，或用 --ledger 指定台账文件"
+        case .notALedger:
+            "用 --ledger 指定另一个文件；不要把台账放在其他程序的数据库里"
+        case .newerSchema:
+            "升级 bianzhi 后再操作；台账未被修改"
+        case .busy:
+            "等另一个 bianzhi 进程结束后重试；可用环境变量 BIANZHI_LEDGER_TIMEOUT（秒）延长等待"
+        case .unknownFinding, .ambiguousFinding, .invalidFindingID:
+            "用 bianzhi ledger list 查看编号；编号可只写前几位，只要唯一"
+        case .unknownRun:
+            "用 bianzhi ledger runs 查看已记录的审计"
+        case .staleSnapshot:
+            "按数据日期先后记录审计；只想查看旧快照的结果，去掉 --record"
+        case .transitionRefused, .cannotOpen, .unreadableInput, .database:
+            nil
+        }
+    }
+
+    public var description: String { "\(message) [\(id)]" }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    /// Maps a GRDB error to the ledger's own cases.
+    static func wrapping(_ error: any Error, path: String, busyTimeout: Double) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return .busy(path: path, waited: busyTimeout)
+            case .SQLITE_NOTADB:
+                return .notALedger(path: path)
+            case .SQLITE_CANTOPEN, .SQLITE_READONLY, .SQLITE_PERM, .SQLITE_IOERR, .SQLITE_FULL:
+                return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
+            default:
+                return .database(path: path, description: error.description)
+            }
+        }
+        return .database(path: path, description: String(describing: error))
+    }
+}

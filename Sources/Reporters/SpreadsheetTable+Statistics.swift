@@ -1,0 +1,45 @@
+import Statistics
+
+extension SpreadsheetTable {
+    /// The staffing statistics sheet: one row per institution with approved, actual, vacant and excess
+    /// numbers for each establishment type and leader post, a total row, then the limits used and
+    /// the totals per category of institution.
+    public static func statistics(_ statistics: StaffingStatistics) -> SpreadsheetTable {
+        var header = ["机构代码", "机构名称", "机构类别"]
+        for kind in StaffingStatistics.establishmentKinds {
+            header += ["\(kind.label)核定", "\(kind.label)实有", "\(kind.label)空编", "\(kind.label)超编"]
+        }
+        header.append("编外人员")
+        for kind in StaffingStatistics.leadershipKinds {
+            header += ["\(kind.label)职数", "\(kind.label)实配", "\(kind.label)超配"]
+        }
+        func cells(_ staffing: [StaffingStatistics.Count], _ unestablished: Int, _ leadership: [StaffingStatistics.Count]) -> [SpreadsheetCell] {
+            var row: [SpreadsheetCell] = []
+            for count in staffing { row += [.number(count.approved), .number(count.actual), .number(count.vacant), .number(count.excess)] }
+            row.append(.number(unestablished))
+            for count in leadership { row += [.number(count.approved), .number(count.actual), .number(count.excess)] }
+            return row
+        }
+        var rows: [[SpreadsheetCell]] = statistics.institutions.map { institution in
+            [.text(institution.id), .text(institution.name), .text(institution.category)]
+                + cells(institution.staffing, institution.unestablished, institution.leadership)
+        }
+        rows.append([.text("合计"), .text("\(statistics.regionName)（\(statistics.institutionCount) 个机构）"), .empty]
+            + cells(statistics.establishments, statistics.unestablished, statistics.leadership))
+        rows.append([])
+        rows.append(["限额", "核定", "已用", "剩余", "计数口径"].map(SpreadsheetCell.text))
+        for limit in statistics.limits {
+            rows.append([.text(limit.label), limit.limit.map(SpreadsheetCell.number) ?? .text("未核定"), .number(limit.used),
+                         limit.limit.map { .number($0 - limit.used) } ?? .empty, .text(limit.counts)])
+        }
+        rows.append([])
+        rows.append(["机构类别", "机构数", "核定编制", "实有人员", "空编", "超编", "编外人员"].map(SpreadsheetCell.text))
+        for category in statistics.categories {
+            rows.append([.text(category.label), .number(category.institutions), .number(category.staffing.approved),
+                         .number(category.staffing.actual), .number(category.staffing.vacant), .number(category.staffing.excess),
+                         .number(category.unestablished)])
+        }
+        return SpreadsheetTable(name: "编制统计", header: header, rows: rows,
+                                widths: [12, 28, 14] + Array(repeating: 9, count: header.count - 3))
+    }
+}

@@ -1,0 +1,161 @@
+import _BianzhiTestSupport
+import Foundation
+@testable import Reporters
+import Testing
+
+@Suite struct SpreadsheetTests {
+    @Test(arguments: [
+        ("=SUM(A1:A2)", "'=SUM(A1:A2)"), ("+86 10", "'+86 10"), ("-1", "'-1"), ("@cmd", "'@cmd"), ("\t=1", "'\t=1"),
+        ("县交通运输局", "县交通运输局"), ("a=b", "a=b"), ("", ""),
+    ])
+    func formulaCellsAreNeutralised(_ text: String, _ written: String) {
+        #expect(SpreadsheetCell.text(text).neutralized == written)
+    }
+
+    @Test func numbersAreNotNeutralised() {
+        #expect(SpreadsheetCell.number(-3).neutralized == "-3")
+    }
+
+    @Test func csvHasABOMAndCRLFAndQuotes() throws {
+        let reportCase = try ReportCase.load()
+        let csv = String(decoding: reportCase.render(.csv), as: UTF8.self)
+        #expect(csv.unicodeScalars.first == "\u{FEFF}")
+        #expect(Array(reportCase.render(.csv).prefix(3)) == [0xEF, 0xBB, 0xBF])
+        #expect(csv.hasSuffix("\r\n"))
+        #expect(csv.contains("\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"点击\"\"), 示例县委办公室\""), "quoted and neutralised")
+        let rows = CSVParser.parse(String(csv.dropFirst()))
+        #expect(rows.count == reportCase.report.findings.count + 1)
+        #expect(rows.allSatisfy { $0.count == rows[0].count })
+        #expect(rows.contains { $0.contains("机构改革过渡期，逐步消化超编人员；\n期间不得新进人员") }, "a newline inside a quoted cell")
+    }
+
+    @Test func columnLettersAndSheetNames() {
+        #expect(XLSXWorkbook.column(1) == "A")
+        #expect(XLSXWorkbook.column(26) == "Z")
+        #expect(XLSXWorkbook.column(27) == "AA")
+        #expect(XLSXWorkbook.column(703) == "AAA")
+        #expect(XLSXWorkbook.sheetName("发现[1]/2") == "发现12")
+    }
+
+    @Test func zipEntriesCarryTheirCRC() {
+        #expect(ZIPArchive.crc32(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+        var archive = ZIPArchive()
+        archive.add(path: "a.txt", contents: Array("abc".utf8))
+        let bytes = archive.finished()
+        #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
+        #expect(Array(bytes.suffix(22).prefix(4)) == [0x50, 0x4B, 0x05, 0x06], "end of central directory")
+    }
+
+    @Test(.enabled(if: PythonJSONSchema.python != nil, "needs python3 to read the zip"))
+    func xlsxIsAValidZipOfWellFormedXML() throws {
+        let reportCase = try ReportCase.load()
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(reportCase.render(.xlsx), to: "report.xlsx", in: directory)
+        let script = """
+        import sys, zipfile, xml.dom.minidom
+        z = zipfile.ZipFile(sys.argv[1])
+        assert z.testzip() is None
+        names = z.namelist()
+        for required in ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+                         "xl/styles.xml", "xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"]:
+            assert required in names, required
+        for name in names:
+            xml.dom.minidom.parseString(z.read(name))
+        print(" ".join(names))
+        """
+        let result = try ExternalTool.run(PythonJSONSchema.python ?? "python3", ["-c", script, path])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    }
+}
+
+/// LibreOffice, headless, opens the workbook and converts each sheet to CSV: the content must be
+/// what the CSV reporter writes (both sheets, every cell, formulas neutralised).
+@Suite(.serialized) struct LibreOfficeTests {
+    static let soffice = ExternalTool.find("soffice", "libreoffice", "localc")
+
+    /// The sheets of `xlsx` as LibreOffice reads them, as rows of cells.
+    static func convert(_ xlsx: [UInt8]) throws -> [[[String]]] {
+        let soffice = try #require(soffice)
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(xlsx, to: "book.xlsx", in: directory)
+        // CSV filter options: comma, double quote, UTF-8 (76), from row 1, …, and -1: every sheet to its own file.
+        let filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+        let result = try ExternalTool.run(soffice, ["--headless", "--norestore", "-env:UserInstallation=file://" + directory.path + "/profile",
+                                                     "--convert-to", filter, "--outdir", directory.path, path],
+                                          environment: ["HOME": directory.path], timeout: 240)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".csv") }.sorted()
+        let names = ["book-发现.csv", "book-编制统计.csv"].filter(files.contains)
+        let chosen = names.isEmpty ? files : names
+        return try chosen.map { name in
+            CSVParser.parse(try String(contentsOf: directory.appendingPathComponent(name), encoding: .utf8))
+        }
+    }
+
+    @Test(.enabled(if: soffice != nil, "LibreOffice is not installed (Debian: apt-get install libreoffice-calc-nogui); skipped"),
+          .timeLimit(.minutes(5)))
+    func workbookOpensInLibreOfficeWithTheSameContentAsTheCSV() throws {
+        let reportCase = try ReportCase.load()
+        let sheets = try LibreOfficeTests.convert(reportCase.render(.xlsx))
+        #expect(sheets.count == 2, "two sheets: findings and staffing statistics")
+        let findings = CSVParser.parse(String(String(decoding: reportCase.render(.csv), as: UTF8.self).dropFirst()))
+        let statistics = CSVParser.parse(String(String(decoding: StatisticsReporter(reportCase.statistics).render(.csv), as: UTF8.self).dropFirst()))
+        if sheets.count == 2 {
+            #expect(LibreOfficeTests.trimmed(sheets[0]) == LibreOfficeTests.trimmed(findings))
+            #expect(LibreOfficeTests.trimmed(sheets[1]) == LibreOfficeTests.trimmed(statistics))
+            #expect(sheets[0].contains { $0.contains("'=HYPERLINK(\"http://example.invalid\",\"点击\"), 示例县委办公室") },
+                    "a formula-like name stays text, neutralised")
+            #expect(sheets[0].contains { $0.contains("<script>alert(1)</script>") })
+        }
+    }
+
+    /// Rows without trailing empty cells, and without empty rows (LibreOffice pads and CSV writers differ there).
+    static func trimmed(_ rows: [[String]]) -> [[String]] {
+        rows.map { row in
+            var row = row
+            while row.last == "" { row.removeLast() }
+            return row
+        }.filter { !$0.isEmpty }
+    }
+}
+
+/// A small RFC 4180 reader for the tests: quoted cells, doubled quotes, CRLF or LF.
+enum CSVParser {
+    static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var cell = ""
+        var quoted = false
+        var iterator = Array(text.unicodeScalars).makeIterator()
+        var pending: Unicode.Scalar?
+        func next() -> Unicode.Scalar? {
+            if let scalar = pending { pending = nil; return scalar }
+            return iterator.next()
+        }
+        while let scalar = next() {
+            if quoted {
+                if scalar == "\"" {
+                    if let following = next() {
+                        if following == "\"" { cell.unicodeScalars.append("\"") } else { quoted = false; pending = following }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    cell.unicodeScalars.append(scalar)
+                }
+                continue
+            }
+            switch scalar {
+            case "\"": quoted = true
+            case ",": row.append(cell); cell = ""
+            case "\r": continue
+            case "\n": row.append(cell); rows.append(row); row = []; cell = ""
+            default: cell.unicodeScalars.append(scalar)
+            }
+        }
+        if !cell.isEmpty || !row.isEmpty { row.append(cell); rows.append(row) }
+        return rows
+    }
+}

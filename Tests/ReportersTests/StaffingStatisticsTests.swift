@@ -1,0 +1,63 @@
+import _BianzhiTestSupport
+import Foundation
+import SnapshotLoader
+import Statistics
+import Testing
+
+@Suite struct StaffingStatisticsTests {
+    static func sample(_ text: String = SampleSnapshot.text) throws -> StaffingStatistics {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(text, to: "s.yaml", in: directory)
+        let loaded = SnapshotLoader().load(path: path)
+        return StaffingStatistics(try #require(loaded.snapshot, "\(loaded.diagnostics.diagnostics)"))
+    }
+
+    @Test func countsApprovedActualVacantAndExcessPerEstablishmentType() throws {
+        let statistics = try StaffingStatisticsTests.sample()
+        let kinds = StaffingStatistics.establishmentKinds.map(\.name)
+        #expect(kinds == ["administrative", "political_legal", "public_service", "worker"])
+        let administrative = statistics.establishments[0]
+        #expect(administrative == .init(approved: 2, actual: 2, vacant: 0, excess: 0))
+        #expect(statistics.establishments[2] == .init(approved: 5, actual: 1, vacant: 4, excess: 0), "事业编制: 4 空编")
+        #expect(statistics.institutionCount == 2)
+        #expect(statistics.leadership[0] == .init(approved: 2, actual: 1, vacant: 1, excess: 0), "正职")
+    }
+
+    @Test func vacancyAndExcessAreCountedPerInstitution() throws {
+        // One institution over by one and another under by one: the region is not simply "even".
+        let text = SampleSnapshot.replacing("staffing: {public_service: 5}", with: "staffing: {administrative: 1, public_service: 5}")
+            .replacing("staffing: {administrative: 2}", with: "staffing: {administrative: 1}")
+        let statistics = try StaffingStatisticsTests.sample(text)
+        #expect(statistics.establishments[0] == .init(approved: 2, actual: 2, vacant: 1, excess: 1))
+        #expect(statistics.institutions[0].staffing[0].excess == 1)
+        #expect(statistics.categories.map(\.label) == ["政府工作部门", "事业单位"])
+    }
+
+    @Test func limitsUsedCountInstitutionsWithinTheLimitAndApprovedStaffing() throws {
+        let statistics = try StaffingStatisticsTests.sample()
+        let limits = Dictionary(uniqueKeysWithValues: statistics.limits.map { ($0.name, $0) })
+        #expect(limits["government_departments"]?.limit == 26)
+        #expect(limits["government_departments"]?.used == 1)
+        #expect(limits["party_bodies"]?.used == 0)
+        #expect(limits["administrative_staffing"]?.limit == nil)
+        #expect(limits["administrative_staffing"]?.used == 2)
+        #expect(limits["public_service_staffing"]?.used == 5)
+    }
+
+    @Test func abolishedInstitutionsAreLeftOut() throws {
+        let text = SampleSnapshot.replacing("parent: QH-JTJ", with: "parent: QH-JTJ\n    abolished: 2024-01-01")
+        let statistics = try StaffingStatisticsTests.sample(text)
+        #expect(statistics.institutionCount == 1)
+        #expect(statistics.establishments[2].approved == 0)
+    }
+
+    @Test func unestablishedPeopleAreCountedApart() throws {
+        let text = SampleSnapshot.replacing("- {id: P002, establishment: administrative, joined: 2020-09-01}",
+                                            with: "- {id: P002, establishment: none}")
+        let statistics = try StaffingStatisticsTests.sample(text)
+        #expect(statistics.unestablished == 1)
+        #expect(statistics.establishments[0].actual == 1)
+        #expect(statistics.establishments[0].vacant == 1)
+    }
+}
