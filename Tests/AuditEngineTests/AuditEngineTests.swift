@@ -52,6 +52,23 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         }
     }
 
+    @Test func everyRuleHasACaseWhereItFiresAndOneWhereItDoesNot() throws {
+        let ruleSet = try projectRules()
+        let folder = TestSupport.path("Cases")
+        var fired: Set<String> = []
+        var silent: Set<String> = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+            guard case .success(let testCase) = CaseFile.load(path: folder + "/" + name + "/case.yaml") else { continue }
+            let expected = Set(testCase.expect.map(\.rule))
+            for rule in ruleSet.rules where testCase.only?.contains(rule.id) ?? true {
+                if expected.contains(rule.id) { fired.insert(rule.id) } else { silent.insert(rule.id) }
+            }
+        }
+        let ids = Set(ruleSet.rules.map(\.id))
+        #expect(ids.subtracting(fired).isEmpty, "rules with no case where they fire: \(ids.subtracting(fired).sorted())")
+        #expect(ids.subtracting(silent).isEmpty, "rules with no case where they stay silent: \(ids.subtracting(silent).sorted())")
+    }
+
     @Test func jsonReportIsDeterministicAndSorted() throws {
         let ruleSet = try projectRules()
         let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
