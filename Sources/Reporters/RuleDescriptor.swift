@@ -53,19 +53,7 @@ public struct RuleDescriptor: Sendable, Hashable {
 
     /// The citation as written in the rule, before it is resolved against an institution's 三定 规定.
     static func text(of citation: CitationSpec, catalog: RegulationCatalog) -> String {
-        switch citation.target {
-        case .catalog(let reference):
-            let regulation = reference.version.flatMap { catalog.regulation(key: reference.source, version: $0) }
-                ?? catalog.latest(key: reference.source)
-            guard let regulation else { return reference.source }
-            let verified = regulation.article(reference.article ?? reference.part ?? 0)?.verified ?? false
-            return CitationText(reference, in: regulation).description + (verified ? "" : "（待核）")
-        case .sanding(let part):
-            let names = ["functions": "主要职责", "internal_units": "内设机构", "staffing": "人员编制和领导职数"]
-            return "被审计机构的三定规定（\(names[part] ?? part)条款）"
-        case .regionLimits:
-            return "地区机构编制限额的核定文件"
-        }
+        RuleReference.citationText(citation, catalog: catalog)
     }
 }
 

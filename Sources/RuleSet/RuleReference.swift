@@ -43,7 +43,8 @@ public enum RuleReference {
         return pages
     }
 
-    static func citationText(_ citation: CitationSpec, catalog: RegulationCatalog) -> String {
+    /// A citation as written in a rule, before it is resolved against an institution's 三定 规定.
+    public static func citationText(_ citation: CitationSpec, catalog: RegulationCatalog) -> String {
         switch citation.target {
         case .catalog(let reference):
             let regulation = reference.version.flatMap { catalog.regulation(key: reference.source, version: $0) } ?? catalog.latest(key: reference.source)

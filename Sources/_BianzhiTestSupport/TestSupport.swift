@@ -56,36 +56,10 @@ public enum CLIRunner {
     /// with `NO_COLOR` set unless `environment` says otherwise, and a time limit.
     public static func run(_ arguments: [String], in directory: String? = nil,
                            environment: [String: String] = [:], timeout: TimeInterval = 120) throws -> CLIResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? TestSupport.packageRoot.path)
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
+        var env = ["NO_COLOR": "1"]
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both pipes concurrently so a large output cannot block the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if group.wait(timeout: .now() + timeout) == .timedOut {
-            process.terminate()
-            throw CLITimeout(arguments: arguments)
-        }
-        process.waitUntilExit()
-        return CLIResult(status: process.terminationStatus,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        return try ExternalTool.run(executable, arguments, in: URL(fileURLWithPath: directory ?? TestSupport.packageRoot.path),
+                                    environment: env, timeout: timeout)
     }
 }
 
