@@ -13,8 +13,16 @@ public struct LedgerCSVExporter: Sendable {
     public func render(_ export: LedgerExport) -> String {
         var output = "\u{FEFF}"
         output += LedgerCSVExporter.headings.map(cell).joined(separator: ",") + "\r\n"
-        for entry in export.entries {
-            let fields: [String] = [
+        for fields in rows(export) {
+            output += fields.map(cell).joined(separator: ",") + "\r\n"
+        }
+        return output
+    }
+
+    /// One row of fields per entry, in the order of `headings` (shared by the csv, xlsx and html exports).
+    public func rows(_ export: LedgerExport) -> [[String]] {
+        export.entries.map { entry in
+            [
                 entry.fingerprint, entry.state.label, entry.isOverdue(on: export.date) ? "逾期" : "", entry.ruleID, entry.title,
                 entry.severity, entry.subjectKind, entry.subjectID, entry.institutionID ?? "", entry.institutionName ?? "",
                 entry.message, entry.citations, entry.auditStatus.label, entry.exemptionDocument ?? "", entry.exemptionUntil ?? "",
@@ -22,9 +30,7 @@ public struct LedgerCSVExporter: Sendable {
                 export.runText(entry.firstRunID), export.runText(entry.lastSeenRunID), entry.rectifiedOn ?? "",
                 export.runText(entry.rectifiedRunID), entry.verifiedBy ?? "", entry.verifiedAt ?? "", String(entry.reopenedCount),
             ]
-            output += fields.map(cell).joined(separator: ",") + "\r\n"
         }
-        return output
     }
 
     func cell(_ text: String) -> String {
