@@ -254,32 +254,7 @@ public struct HTMLReporter: Reporter {
         <p id="none-shown" hidden>没有符合筛选条件的发现。</p>
 
         """
-        // Group as the text report does: the region first, then institutions, then coordination bodies.
-        var groups: [(key: String, title: String, findings: [Finding])] = []
-        var groupIndex: [String: Int] = [:]
-        for finding in report.findings {
-            let key: String
-            let title: String
-            switch finding.subject.kind {
-            case .region:
-                key = "0"
-                title = "地区 \(finding.subject.name ?? "")（\(finding.subject.id)）"
-            case .coordinationBody:
-                key = "2:" + finding.subject.id
-                title = "议事协调机构 \(finding.subject.name ?? "")（\(finding.subject.id)）"
-            case .institution, .person, .event:
-                let owner = finding.subject.owner
-                key = "1:" + owner.id
-                title = "\(owner.name)（\(owner.id)）"
-            }
-            if let index = groupIndex[key] {
-                groups[index].findings.append(finding)
-            } else {
-                groupIndex[key] = groups.count
-                groups.append((key, title, [finding]))
-            }
-        }
-        groups.sort { $0.key < $1.key }
+        let groups = FindingGroup.grouping(report.findings)
         for group in groups {
             let counted = group.findings.filter { $0.status.counts }.count
             html += "<section class=\"group\">\n<h3>\(h(group.title))<span class=\"count\">违规 \(counted) 项"

@@ -24,32 +24,7 @@ public struct TextReporter: Reporter {
             lines.append("")
             lines.append("未发现违规。")
         }
-        // Group by the institution a finding concerns (a person's or event's institution), region and bodies apart.
-        var groups: [(key: String, title: String, findings: [Finding])] = []
-        for finding in report.findings {
-            let key: String
-            let title: String
-            switch finding.subject.kind {
-            case .region:
-                key = "0"
-                title = "地区 \(finding.subject.name ?? "")（\(finding.subject.id)）"
-            case .coordinationBody:
-                key = "2:" + finding.subject.id
-                title = "议事协调机构 \(finding.subject.name ?? "")（\(finding.subject.id)）"
-            case .institution:
-                key = "1:" + finding.subject.id
-                title = "\(finding.subject.name ?? "")（\(finding.subject.id)）"
-            case .person, .event:
-                key = "1:" + (finding.subject.institution ?? "")
-                title = "\(finding.subject.institutionName ?? "")（\(finding.subject.institution ?? "")）"
-            }
-            if let index = groups.firstIndex(where: { $0.key == key }) {
-                groups[index].findings.append(finding)
-            } else {
-                groups.append((key, title, [finding]))
-            }
-        }
-        groups.sort { $0.key < $1.key }
+        let groups = FindingGroup.grouping(report.findings)
         for group in groups {
             lines.append("")
             lines.append(bold("■ " + group.title))
