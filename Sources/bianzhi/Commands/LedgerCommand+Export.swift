@@ -26,6 +26,7 @@ extension LedgerCommand {
 
         @OptionGroup var options: LedgerOptions
         @OptionGroup var date: LedgerDateOption
+        @OptionGroup var selection: LedgerFilterOptions
 
         @Option(help: "导出格式 · csv, json, xlsx (needs --output) or html")
         var format: LedgerExportFormat = .csv
@@ -39,20 +40,11 @@ extension LedgerCommand {
             }
         }
 
-        @Option(help: "只导出该状态 · only findings in this state")
-        var status: LedgerState?
-
-        @Flag(help: "只导出逾期的 · only overdue findings")
-        var overdue = false
-
-        @Option(help: "只导出该机构的 · only this institution's findings")
-        var institution: String?
-
         func run() throws {
             let today = try date.resolved()
             let store = try options.open()
             defer { try? store.close() }
-            let filter = LedgerFilter(state: status, overdueOnly: overdue, institution: institution)
+            let filter = selection.filter
             let export = try LedgerSupport.run { () throws(StoreError) in
                 LedgerExport(entries: try store.entries(filter, on: today), runs: try store.runs(), date: today)
             }

@@ -26,20 +26,13 @@ extension LedgerCommand {
         @OptionGroup var options: LedgerOptions
         @OptionGroup var date: LedgerDateOption
 
-        @Option(help: "只列出该状态 · only findings in this state")
-        var status: LedgerState?
-
-        @Flag(help: "只列出逾期的 · only overdue findings")
-        var overdue = false
-
-        @Option(help: "只列出该机构（含其人员和事项）的 · only this institution's findings")
-        var institution: String?
+        @OptionGroup var selection: LedgerFilterOptions
 
         func run() throws {
             let today = try date.resolved()
             let store = try options.open()
             defer { try? store.close() }
-            let filter = LedgerFilter(state: status, overdueOnly: overdue, institution: institution)
+            let filter = selection.filter
             let (entries, all, runs) = try LedgerSupport.run { () throws(StoreError) in
                 (try store.entries(filter, on: today), try store.entries(on: today), try store.runs())
             }

@@ -31,6 +31,22 @@ struct LedgerCommand: ParsableCommand {
 }
 
 /// The `--ledger` option every ledger subcommand takes.
+/// Which findings `ledger list` and `ledger export` take: by state, overdue, institution.
+struct LedgerFilterOptions: ParsableArguments {
+    @Option(help: "只要该状态的 · only findings in this state")
+    var status: LedgerState?
+
+    @Flag(help: "只要逾期的 · only overdue findings")
+    var overdue = false
+
+    @Option(help: "只要该机构（含其人员和事项）的 · only this institution's findings")
+    var institution: String?
+
+    var filter: LedgerFilter {
+        LedgerFilter(state: status, overdueOnly: overdue, institution: institution)
+    }
+}
+
 struct LedgerOptions: ParsableArguments {
     @Option(help: "整改台账文件 · the ledger file")
     var ledger = FindingsStore.defaultFileName
