@@ -25,16 +25,18 @@ let package = Package(
         .target(name: "Diagnostics"),
         // libyaml's event stream turned into a located YAML tree; C stays inside.
         .target(name: "YAMLLoader", dependencies: ["CYAML", "Diagnostics"]),
+        // Independent work on several threads, results in order whatever the number of threads.
+        .target(name: "WorkerPool"),
         // The snapshot schema as data, the typed values it describes, and what is generated from it.
         .target(name: "Schema"),
         // Snapshot files and folders decoded against the schema, with cross-checks.
-        .target(name: "SnapshotLoader", dependencies: ["YAMLLoader", "Schema", "Diagnostics"]),
+        .target(name: "SnapshotLoader", dependencies: ["YAMLLoader", "Schema", "Diagnostics", "WorkerPool"]),
         // The rule expression language: parsing, type checking against the schema, compiling to closures.
         .target(name: "RuleLanguage", dependencies: ["Schema", "Diagnostics"]),
         // Rule files decoded, checked against the schema and the catalogue, and compiled.
         .target(name: "RuleSet", dependencies: ["RuleLanguage", "Catalog", "SnapshotLoader", "YAMLLoader", "Schema", "Diagnostics"]),
         // Rules evaluated over snapshots: findings, exemptions, citations in force.
-        .target(name: "AuditEngine", dependencies: ["RuleSet", "RuleLanguage", "Catalog", "SnapshotLoader", "Schema", "Diagnostics"]),
+        .target(name: "AuditEngine", dependencies: ["RuleSet", "RuleLanguage", "Catalog", "SnapshotLoader", "Schema", "Diagnostics", "WorkerPool"]),
         // Staffing statistics of a snapshot: approved against actual, 空编, 超编, leader posts, limits used.
         .target(name: "Statistics", dependencies: ["SnapshotLoader", "Schema"]),
         // Audit reports in each output format (one reporter per file).
@@ -46,6 +48,7 @@ let package = Package(
             name: "bianzhi",
             dependencies: [
                 "SnapshotLoader", "Schema", "Diagnostics", "Catalog", "RuleLanguage", "RuleSet", "AuditEngine", "Reporters", "FindingsStore", "Statistics",
+                "WorkerPool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,10 +57,10 @@ let package = Package(
         .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics"]),
         .testTarget(name: "YAMLLoaderTests", dependencies: ["YAMLLoader", "Diagnostics"]),
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
-        .testTarget(name: "SnapshotLoaderTests", dependencies: ["SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
+        .testTarget(name: "SnapshotLoaderTests", dependencies: ["SnapshotLoader", "Schema", "Diagnostics", "WorkerPool", "_BianzhiTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["_BianzhiTestSupport"]),
         .testTarget(name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Schema"]),
-        .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine", "RuleSet", "Reporters", "SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
+        .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine", "RuleSet", "Reporters", "SnapshotLoader", "Schema", "Diagnostics", "WorkerPool", "_BianzhiTestSupport"]),
         .testTarget(name: "FindingsStoreTests", dependencies: ["FindingsStore", "Schema", "_BianzhiTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Diagnostics", "_BianzhiTestSupport"]),
         .testTarget(name: "ReportersTests", dependencies: ["Reporters", "Statistics", "AuditEngine", "RuleSet", "SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),

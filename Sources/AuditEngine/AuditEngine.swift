@@ -4,6 +4,7 @@ import RuleLanguage
 import RuleSet
 import Schema
 import SnapshotLoader
+import WorkerPool
 
 /// Runs compiled rules over a snapshot: one evaluation per subject of each rule's scope,
 /// with the law as it stood on the snapshot's date and the snapshot's exemptions applied.
@@ -11,10 +12,13 @@ public struct AuditEngine: Sendable {
     public var ruleSet: RuleSet
     /// Steps one evaluation (one rule on one subject) may take.
     public var stepLimit: Int
+    /// Rules are evaluated in parallel, one rule per task; the report never depends on the number of workers.
+    public var workers: WorkerPool
 
-    public init(ruleSet: RuleSet, stepLimit: Int = 1_000_000) {
+    public init(ruleSet: RuleSet, stepLimit: Int = 1_000_000, workers: WorkerPool = .perProcessor) {
         self.ruleSet = ruleSet
         self.stepLimit = stepLimit
+        self.workers = workers
     }
 
     /// Audits `snapshot`; `rules` restricts the run to some rule ids (nil: every active rule).
@@ -23,20 +27,32 @@ public struct AuditEngine: Sendable {
         let code = snapshot.region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
         let selected = ruleSet.activeRules(forRegion: code).filter { rules?.contains($0.id) ?? true }
         let data = SnapshotData(snapshot, needsRoster: selected.contains { $0.usesRoster })
+        // Each rule on its own (in parallel); the results are put together in rule order.
+        struct Outcome: Sendable {
+            var applied = false
+            var findings: [Finding] = []
+            var failures: [EvaluationFailure] = []
+            var duration: Duration?
+        }
+        let engine = self
+        let outcomes = workers.map(selected.count) { index -> Outcome in
+            let rule = selected[index]
+            guard let citations = engine.citationsInForce(rule, on: asOf) else { return Outcome() }
+            let clock = ContinuousClock()
+            let start = measuringRules ? clock.now : nil
+            var run = RuleRun(rule: rule, data: data, citations: citations, catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit)
+            run.evaluateAll()
+            return Outcome(applied: true, findings: run.findings, failures: run.failures, duration: start.map { clock.now - $0 })
+        }
         var findings: [Finding] = []
         var failures: [EvaluationFailure] = []
         var applied = 0
         var timings: [(rule: String, duration: Duration)] = []
-        let clock = ContinuousClock()
-        for rule in selected {
-            guard let citations = citationsInForce(rule, on: asOf) else { continue }
+        for (rule, outcome) in zip(selected, outcomes) where outcome.applied {
             applied += 1
-            let start = measuringRules ? clock.now : nil
-            var run = RuleRun(rule: rule, data: data, citations: citations, catalog: ruleSet.catalog, stepLimit: stepLimit)
-            run.evaluateAll()
-            if let start { timings.append((rule.id, clock.now - start)) }
-            findings.append(contentsOf: run.findings)
-            failures.append(contentsOf: run.failures)
+            if let duration = outcome.duration { timings.append((rule.id, duration)) }
+            findings.append(contentsOf: outcome.findings)
+            failures.append(contentsOf: outcome.failures)
         }
         findings.sort { a, b in
             if a.subject.id != b.subject.id { return a.subject.id < b.subject.id }

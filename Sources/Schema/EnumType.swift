@@ -39,6 +39,14 @@ public struct EnumType: Hashable, Sendable {
         lookup[EnumType.normalize(text)]
     }
 
+    /// The same as `index(of:)`, from UTF-8 bytes. ASCII text without white space (nearly every
+    /// value written: the English names) is what normalisation leaves unchanged, so it is looked up as is.
+    public func index(ofUTF8 bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let plain = bytes.allSatisfy { $0 < 0x80 && $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        return plain ? lookup[text] : index(of: text)
+    }
+
     /// Every accepted spelling's closest match, for "did you mean".
     public var spellings: [String] {
         cases.flatMap { [$0.name, $0.label] }

@@ -17,6 +17,8 @@ struct CrossChecks {
 
     mutating func run() {
         var institutionIDs: [String: ValueMark] = [:]
+        // Person ids are only looked for among exemption subjects: the roster can have millions of rows.
+        let exemptionSubjects = Set(snapshot.exemptions.compactMap { $0.recordValue?[Slots.exemptionSubject].stringValue })
         var personIDs: Set<String> = []
         for value in snapshot.institutions {
             guard let institution = value.recordValue, let id = institution[Slots.institutionID].stringValue else { continue }
@@ -27,7 +29,7 @@ struct CrossChecks {
                 institutionIDs[id] = mark
             }
             for person in institution[Slots.staff].listValue ?? [] {
-                if let id = person.recordValue?[Slots.personID].stringValue { personIDs.insert(id) }
+                if let id = person.recordValue?[Slots.personID].stringValue, exemptionSubjects.contains(id) { personIDs.insert(id) }
             }
         }
         var bodyIDs: [String: ValueMark] = [:]
@@ -41,11 +43,18 @@ struct CrossChecks {
             }
         }
 
-        let knownInstitutions = Array(institutionIDs.keys).sorted()
+        // Sorted only when a suggestion is needed.
+        var sortedInstitutions: [String]?
+        func knownInstitutions() -> [String] {
+            if let sortedInstitutions { return sortedInstitutions }
+            let sorted = Array(institutionIDs.keys).sorted()
+            sortedInstitutions = sorted
+            return sorted
+        }
         func resolve(_ record: Record, _ slot: Int, in type: RecordType) {
             guard let id = record[slot].stringValue, institutionIDs[id] == nil else { return }
             errors.append(SnapshotError(.unresolvedReference(type.fields[slot], id: id, expected: "机构",
-                                                             suggestion: Suggestion.closest(to: id, in: knownInstitutions)),
+                                                             suggestion: Suggestion.closest(to: id, in: knownInstitutions())),
                                         at: location(record.marks[slot])))
         }
 
@@ -76,7 +85,15 @@ struct CrossChecks {
         }
 
         let regionCode = snapshot.region[Slots.regionCode].stringValue
-        let subjects = knownInstitutions + Array(bodyIDs.keys).sorted() + Array(personIDs).sorted() + (regionCode.map { [$0] } ?? [])
+        func subjects() -> [String] {
+            var persons: [String] = []
+            for value in snapshot.institutions {
+                for person in value.recordValue?[Slots.staff].listValue ?? [] {
+                    if let id = person.recordValue?[Slots.personID].stringValue { persons.append(id) }
+                }
+            }
+            return knownInstitutions() + Array(bodyIDs.keys).sorted() + Array(Set(persons)).sorted() + (regionCode.map { [$0] } ?? [])
+        }
         for value in snapshot.exemptions {
             guard let exemption = value.recordValue else { continue }
             if exemption[Slots.exemptionRule].isNull, exemption[Slots.exemptionProvision].isNull {
@@ -86,7 +103,7 @@ struct CrossChecks {
             if institutionIDs[subject] == nil, bodyIDs[subject] == nil, !personIDs.contains(subject), subject != regionCode {
                 errors.append(SnapshotError(.unresolvedReference(SnapshotSchema.exemption.fields[Slots.exemptionSubject], id: subject,
                                                                  expected: "对象（机构、人员、议事协调机构或区划代码）",
-                                                                 suggestion: Suggestion.closest(to: subject, in: subjects)),
+                                                                 suggestion: Suggestion.closest(to: subject, in: subjects())),
                                             at: location(exemption.marks[Slots.exemptionSubject])))
             }
         }

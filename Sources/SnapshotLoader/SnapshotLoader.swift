@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Schema
+import WorkerPool
 import YAMLLoader
 
 /// Reads a snapshot (one YAML/JSON file, or a folder of `region.yaml` plus
@@ -16,9 +17,12 @@ public struct SnapshotLoader: Sendable {
     }
 
     public var limits: YAMLLimits
+    /// Reads the files of a folder snapshot in parallel (the order of the result never depends on it).
+    public var workers: WorkerPool
 
-    public init(limits: YAMLLimits = .default) {
+    public init(limits: YAMLLimits = .default, workers: WorkerPool = .perProcessor) {
         self.limits = limits
+        self.workers = workers
     }
 
     public func load(path: String) -> Result {
@@ -29,34 +33,9 @@ public struct SnapshotLoader: Sendable {
             engine.emit(SnapshotError(.notFound, at: SourceLocation(path: path, line: 1, column: 1)).diagnostic)
             return Result(snapshot: nil, diagnostics: engine, sources: sources)
         }
-        var files: [String] = []
-        var root: Record?
-        var institutions: [Value] = []
 
-        func read(_ file: String) -> SourceFile? {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                engine.emit(SnapshotError(.unreadable("无权限或不是普通文件"), at: SourceLocation(path: file, line: 1, column: 1)).diagnostic)
-                return nil
-            }
-            return SourceFile(path: file, bytes: [UInt8](data))
-        }
-
-        /// Parses one file; returns its root node, reporting YAML errors.
-        func parse(_ source: SourceFile) -> YAMLNode? {
-            let result = YAMLParser.parse(source, limits: limits)
-            if !result.errors.isEmpty {
-                sources.add(source)
-                for error in result.errors { engine.emit(error.diagnostic) }
-                return nil
-            }
-            return result.root
-        }
-
-        func record(_ decoder: ValueDecoder, _ source: SourceFile) {
-            if !decoder.errors.isEmpty { sources.add(source) }
-            for error in decoder.errors { engine.emit(error.diagnostic) }
-        }
-
+        // The files to read: the snapshot file, or region.yaml and every institution file.
+        let files: [String]
         if isDirectory.boolValue {
             let base = path.hasSuffix("/") ? String(path.dropLast()) : path
             guard let regionPath = ["region.yaml", "region.yml", "region.json"].map({ base + "/" + $0 })
@@ -64,32 +43,29 @@ public struct SnapshotLoader: Sendable {
                 engine.emit(SnapshotError(.missingRegionFile, at: SourceLocation(path: base, line: 1, column: 1)).diagnostic)
                 return Result(snapshot: nil, diagnostics: engine, sources: sources)
             }
-            files.append(regionPath)
-            if let source = read(regionPath), let node = parse(source) {
-                var decoder = ValueDecoder(path: regionPath, fileIndex: 0)
-                root = decoder.decodeRecord(node, as: SnapshotSchema.snapshot)
-                record(decoder, source)
-            }
-            for file in SnapshotLoader.institutionFiles(in: base + "/institutions") {
-                let index = Int32(files.count)
-                files.append(file)
-                guard let source = read(file), let node = parse(source) else { continue }
-                var decoder = ValueDecoder(path: file, fileIndex: index)
-                if case .sequence(let items) = node.kind {
-                    for item in items {
-                        institutions.append(.record(decoder.decodeRecord(item, as: SnapshotSchema.institution)))
-                    }
-                } else {
-                    institutions.append(.record(decoder.decodeRecord(node, as: SnapshotSchema.institution)))
-                }
-                record(decoder, source)
-            }
+            files = [regionPath] + SnapshotLoader.institutionFiles(in: base + "/institutions")
         } else {
-            files.append(path)
-            if let source = read(path), let node = parse(source) {
-                var decoder = ValueDecoder(path: path, fileIndex: 0)
-                root = decoder.decodeRecord(node, as: SnapshotSchema.snapshot)
-                record(decoder, source)
+            files = [path]
+        }
+
+        // Each file decoded on its own (in parallel), then put together in file order.
+        let plans = DecodingPlans()
+        let limits = self.limits
+        // One large file: libyaml parses on a second thread while this one decodes.
+        let prefetch = files.count == 1 && workers.workers > 1
+        let results = workers.map(files.count) { index in
+            FileDecoding.decode(path: files[index], fileIndex: Int32(index), root: index == 0, plans: plans, limits: limits,
+                                prefetch: prefetch)
+        }
+        var root: Record?
+        var institutions: [Value] = []
+        for (index, result) in results.enumerated() {
+            if let source = result.source { sources.add(source) }
+            for diagnostic in result.diagnostics { engine.emit(diagnostic) }
+            if index == 0 {
+                root = result.records.first
+            } else {
+                institutions.append(contentsOf: result.records.lazy.map { Value.record($0) })
             }
         }
 
@@ -98,6 +74,7 @@ public struct SnapshotLoader: Sendable {
         }
         if !institutions.isEmpty {
             var all = root[Slots.institutions].listValue ?? []
+            root[Slots.institutions] = .null
             all.append(contentsOf: institutions)
             root[Slots.institutions] = .list(all)
         }
@@ -105,9 +82,9 @@ public struct SnapshotLoader: Sendable {
         var checks = CrossChecks(snapshot: snapshot)
         checks.run()
         for error in checks.errors {
-            if let file = error.location?.path, sources[file] == nil, let source = read(file) { sources.add(source) }
+            if let file = error.location?.path, sources[file] == nil, let source = FileDecoding.read(file) { sources.add(source) }
             for note in error.diagnostic.notes {
-                if let file = note.location?.path, sources[file] == nil, let source = read(file) { sources.add(source) }
+                if let file = note.location?.path, sources[file] == nil, let source = FileDecoding.read(file) { sources.add(source) }
             }
             engine.emit(error.diagnostic)
         }

@@ -6,6 +6,7 @@ import RuleSet
 import Schema
 import SnapshotLoader
 import Testing
+import WorkerPool
 
 private func projectRules() throws -> RuleSet {
     let result = RuleSet.load(directory: TestSupport.path("Rules"))
@@ -80,6 +81,18 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         let keys = report.findings.map { [$0.subject.id, $0.ruleID, $0.key ?? "", $0.message] }
         #expect(keys == keys.sorted { $0.lexicographicallyPrecedes($1) })
         #expect(Set(report.findings.map(\.fingerprint)).count == report.findings.count, "fingerprints are unique")
+    }
+
+    @Test func theReportDoesNotDependOnTheNumberOfWorkers() throws {
+        let ruleSet = try projectRules()
+        let path = TestSupport.path("Cases/qinghe-county/snapshot")
+        let reporter = JSONReporter(generatedAt: "2026-01-01T00:00:00Z")
+        let one = try #require(SnapshotLoader(workers: WorkerPool(workers: 1)).load(path: path).snapshot)
+        let single = reporter.render(AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: 1)).audit(one))
+        let many = try #require(SnapshotLoader(workers: WorkerPool(workers: 3)).load(path: path).snapshot)
+        let parallel = reporter.render(AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: 3)).audit(many))
+        #expect(single == parallel)
+        #expect(single.contains("\"findings\""))
     }
 
     @Test func jsonReportFollowsTheContract() throws {

@@ -31,6 +31,17 @@ import Testing
         #expect(clean.stdout.contains("未发现违规"))
     }
 
+    @Test func jobsDoNotChangeTheReport() throws {
+        let environment = ["SOURCE_DATE_EPOCH": "1767225600"]
+        let one = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json", "--jobs", "1"], environment: environment)
+        let two = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json", "--jobs", "2"], environment: environment)
+        #expect(one.status == 1 && two.status == 1)
+        #expect(!one.stdout.isEmpty && one.stdout == two.stdout)
+        let zero = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--jobs", "0"])
+        #expect(zero.status != 0 && zero.stdout.isEmpty)
+        #expect(zero.stderr.contains("--jobs"))
+    }
+
     @Test func unreadableInputIsExitTwoWithNothingOnStdout() throws {
         let missing = try CLIRunner.run(["audit", "/nonexistent"])
         #expect(missing.status == 2 && missing.stdout.isEmpty)

@@ -4,6 +4,7 @@ import Foundation
 import Reporters
 import RuleSet
 import Statistics
+import WorkerPool
 
 extension ReportFormat: ExpressibleByArgument {}
 extension RuleSeverity: ExpressibleByArgument {}
@@ -23,6 +24,7 @@ struct AuditCommand: ParsableCommand {
           bianzhi audit Cases/qinghe-county/snapshot --format xlsx --output report.xlsx
           bianzhi audit Cases/qinghe-county/snapshot --format sarif > bianzhi.sarif
           bianzhi audit snapshot.yaml --fail-on warning --as-of 2024-12-31
+          bianzhi audit province/ --jobs 1 --timings
 
         退出码 Exit codes: 0 没有达到 --fail-on 级别的违规；1 有；2 快照或规则无法读取（标准输出为空）。
         """
@@ -55,6 +57,9 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "不显示进度 · no progress display on standard error")
     var quiet = false
 
+    @Option(help: "同时工作的线程数（默认为处理器数；结果与线程数无关）· threads to use (default: one per processor; the report is the same for any number)")
+    var jobs: Int?
+
     @Flag(help: "把本次审计记入整改台账 · record this run and its findings in the ledger (see bianzhi ledger)")
     var record = false
 
@@ -62,6 +67,9 @@ struct AuditCommand: ParsableCommand {
     var ledger = "bianzhi.ledger.sqlite"
 
     func validate() throws {
+        if let jobs, jobs < 1 {
+            throw ValidationError("--jobs 至少为 1（给出的是 \(jobs)）")
+        }
         if format.isBinary && (output == nil || output == "-") {
             throw ValidationError("--format \(format.rawValue) 是二进制格式，需要 --output FILE（如 --output report.xlsx）")
         }
@@ -76,11 +84,12 @@ struct AuditCommand: ParsableCommand {
         let ruleSet = try Loading.rules(rules)
         let rulesRead = clock.now
         ProgressIndicator.shared.advance("读取快照")
-        var loaded = try Loading.snapshot(snapshot)
+        let workers = jobs.map { WorkerPool(workers: $0) } ?? .perProcessor
+        var loaded = try Loading.snapshot(snapshot, workers: workers)
         let snapshotRead = clock.now
         ProgressIndicator.shared.advance("审计")
         if let date { loaded = loaded.with(asOf: date) }
-        let report = AuditEngine(ruleSet: ruleSet).audit(loaded, only: only.isEmpty ? nil : Set(only), measuringRules: timings)
+        let report = AuditEngine(ruleSet: ruleSet, workers: workers).audit(loaded, only: only.isEmpty ? nil : Set(only), measuringRules: timings)
         if timings {
             func ms(_ duration: Duration) -> String {
                 let (seconds, attoseconds) = duration.components

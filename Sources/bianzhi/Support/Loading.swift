@@ -3,12 +3,13 @@ import Diagnostics
 import RuleSet
 import Schema
 import SnapshotLoader
+import WorkerPool
 
 /// Loading shared by the commands: print problems, stop with the right exit code.
 enum Loading {
     /// The snapshot, or exit 2 after printing why it could not be read.
-    static func snapshot(_ path: String, format: DiagnosticFormat = .text) throws -> Snapshot {
-        let result = SnapshotLoader().load(path: path)
+    static func snapshot(_ path: String, format: DiagnosticFormat = .text, workers: WorkerPool = .perProcessor) throws -> Snapshot {
+        let result = SnapshotLoader(workers: workers).load(path: path)
         if result.snapshot == nil || !result.diagnostics.diagnostics.isEmpty {
             DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: format == .json ? .text : format)
         }

@@ -1,0 +1,332 @@
+import Foundation
+import Schema
+import YAMLLoader
+
+/// The fast path of loading: decodes typed records straight from libyaml's events, as the
+/// schema says, without a `YAMLNode` tree and without reading the whole file into memory.
+///
+/// It only handles files that are valid. At the first thing it does not expect (a syntax
+/// error, an unknown or duplicate field, a wrong type, an alias, a tag, a bad date…) it gives
+/// up with `Fallback`, and the loader reads the file again through `YAMLParser` and
+/// `ValueDecoder`, which report every problem with its location. For a valid file both paths
+/// give the same records, marks included (tested on every bundled case).
+struct StreamingDecoder {
+    /// The file is not one the fast path decodes; read it the slow way.
+    struct Fallback: Error {}
+
+    private let reader: YAMLEventReader
+    private let fileIndex: Int32
+    private let plans: DecodingPlans
+
+    /// `prefetch`: parse on a second thread while this one decodes (for a large file).
+    init?(path: String, fileIndex: Int32, plans: DecodingPlans, prefetch: Bool = false) {
+        guard let reader = YAMLEventReader(path: path, prefetch: prefetch) else { return nil }
+        self.reader = reader
+        self.fileIndex = fileIndex
+        self.plans = plans
+    }
+
+    /// A whole snapshot file: one document holding the top-level record.
+    mutating func decodeSnapshot() throws(Fallback) -> Record {
+        try document { decoder throws(Fallback) in try decoder.decodeRecord(decoder.plans.snapshot) }
+    }
+
+    /// A file of the folder form: one institution, or a list of them.
+    mutating func decodeInstitutions() throws(Fallback) -> [Record] {
+        try document { decoder throws(Fallback) in
+            let plan = decoder.plans.institution
+            guard decoder.reader.kind == .sequenceStart else { return [try decoder.decodeRecord(plan)] }
+            var records: [Record] = []
+            while true {
+                try decoder.advance()
+                if decoder.reader.kind == .sequenceEnd { return records }
+                records.append(try decoder.decodeRecord(plan))
+            }
+        }
+    }
+
+    /// Exactly one document: stream start, document start, its node, document end, stream end.
+    private mutating func document<T>(_ body: (inout StreamingDecoder) throws(Fallback) -> T) throws(Fallback) -> T {
+        try expect(.streamStart)
+        try expect(.documentStart)
+        try advance()
+        let value = try body(&self)
+        try expect(.documentEnd)
+        try expect(.streamEnd)
+        return value
+    }
+
+    private func advance() throws(Fallback) {
+        guard reader.next(), reader.kind != .alias else { throw Fallback() }
+    }
+
+    private func expect(_ kind: YAMLEventKind) throws(Fallback) {
+        try advance()
+        guard reader.kind == kind else { throw Fallback() }
+    }
+
+    private func mark() -> ValueMark {
+        let start = reader.start
+        return ValueMark(file: fileIndex, line: start.line, column: start.column)
+    }
+
+    /// A plain, untagged scalar that YAML reads as null (as `YAMLScalar.isNull`).
+    private var atNull: Bool {
+        guard reader.kind == .scalar, reader.scalarStyle == .plain, !reader.scalarHasTag else { return false }
+        let bytes = reader.scalarBytes
+        switch bytes.count {
+        case 0: return true
+        case 1: return bytes[0] == UInt8(ascii: "~")
+        case 4: return bytes.elementsEqual("null".utf8) || bytes.elementsEqual("Null".utf8) || bytes.elementsEqual("NULL".utf8)
+        default: return false
+        }
+    }
+
+    // MARK: Records and lists
+
+    /// The current node as a record of the plan's type (a mapping, or null for all defaults).
+    private mutating func decodeRecord(_ plan: RecordPlan) throws(Fallback) -> Record {
+        let recordMark = mark()
+        if atNull { return try plan.defaults(at: recordMark) }
+        guard reader.kind == .mappingStart else { throw Fallback() }
+        var values = plan.emptyValues
+        var marks = plan.emptyMarks
+        var seen: UInt64 = 0
+        var written: UInt64 = 0
+        var guess = 0
+        while true {
+            try advance()
+            if reader.kind == .mappingEnd { break }
+            guard reader.kind == .scalar, !reader.scalarHasTag, let slot = plan.slot(of: reader.scalarBytes, guess: guess) else {
+                throw Fallback()
+            }
+            let bit: UInt64 = 1 << UInt64(slot)
+            guard seen & bit == 0 else { throw Fallback() }
+            seen |= bit
+            guess = slot + 1
+            try advance()
+            marks[slot] = mark()
+            let field = plan.fields[slot]
+            if atNull {
+                switch field.presence {
+                case .optional: written |= bit
+                case .defaulted: break
+                case .required: throw Fallback()
+                }
+                continue
+            }
+            written |= bit
+            values[slot] = try decodeValue(field.kind)
+        }
+        if written != plan.allFields {
+            for slot in 0..<plan.fields.count where written & (1 << UInt64(slot)) == 0 {
+                switch plan.fields[slot].presence {
+                case .required: throw Fallback()
+                case .optional: values[slot] = .null
+                case .defaulted(let value): values[slot] = value
+                }
+                if let nested = plan.fields[slot].defaultRecord {
+                    values[slot] = .record(try nested.defaults(at: recordMark))
+                }
+            }
+        }
+        return Record(values: values, marks: marks, mark: recordMark)
+    }
+
+    private mutating func decodeValue(_ kind: ValuePlan) throws(Fallback) -> Value {
+        switch kind {
+        case .record(let plan):
+            return .record(try decodeRecord(plan))
+        case .list(let element):
+            if atNull { return .list([]) }
+            guard reader.kind == .sequenceStart else { throw Fallback() }
+            var items: [Value] = []
+            while true {
+                try advance()
+                if reader.kind == .sequenceEnd { return .list(items) }
+                if atNull, !element.isRecord { throw Fallback() }
+                items.append(try decodeValue(element.kind))
+            }
+        case .scalar(let scalar):
+            guard reader.kind == .scalar, !reader.scalarHasTag, !atNull else { throw Fallback() }
+            return try decodeScalar(scalar)
+        }
+    }
+
+    private func decodeScalar(_ kind: ScalarPlan) throws(Fallback) -> Value {
+        let bytes = reader.scalarBytes
+        switch kind {
+        case .string:
+            return .string(String(decoding: bytes, as: UTF8.self))
+        case .int(let minimum):
+            guard reader.scalarStyle == .plain, let value = StreamingDecoder.integer(bytes) else { throw Fallback() }
+            if let minimum, value < minimum { throw Fallback() }
+            return .int(value)
+        case .bool:
+            guard reader.scalarStyle == .plain else { throw Fallback() }
+            if bytes.elementsEqual("true".utf8) || bytes.elementsEqual("是".utf8) { return .bool(true) }
+            if bytes.elementsEqual("false".utf8) || bytes.elementsEqual("否".utf8) { return .bool(false) }
+            throw Fallback()
+        case .date:
+            guard let date = CivilDate(utf8: bytes) else { throw Fallback() }
+            return .date(date)
+        case .enumeration(let type):
+            guard let index = type.index(ofUTF8: bytes) else { throw Fallback() }
+            return .enumCase(index)
+        case .literal(let expected):
+            let text = String(decoding: bytes, as: UTF8.self)
+            guard text == expected else { throw Fallback() }
+            return .string(text)
+        }
+    }
+
+    /// A decimal integer with an optional sign, as `ValueDecoder` accepts it; nil on anything else or overflow.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        var negative = false
+        if let first = bytes.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+") {
+            negative = first == UInt8(ascii: "-")
+            index = 1
+        }
+        guard index < bytes.count else { return nil }
+        var value = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = negative ? times.subtractingReportingOverflow(Int(digit)) : times.addingReportingOverflow(Int(digit))
+            guard !overflow1, !overflow2 else { return nil }
+            value = sum
+            index += 1
+        }
+        return value
+    }
+}
+
+// MARK: - Decoding plans
+
+/// The schema compiled for the fast path once per load: field names as bytes, how each
+/// value is decoded, the default record of each type. Read-only, shared by the workers.
+final class DecodingPlans: Sendable {
+    let snapshot: RecordPlan
+    let institution: RecordPlan
+
+    init() {
+        var cache: [String: RecordPlan] = [:]
+        snapshot = RecordPlan.make(SnapshotSchema.snapshot, cache: &cache)
+        institution = RecordPlan.make(SnapshotSchema.institution, cache: &cache)
+    }
+}
+
+/// How one record type is decoded.
+final class RecordPlan: @unchecked Sendable {
+    // Set once while the plans are built (before they are shared), read-only afterwards.
+    let type: RecordType
+    private(set) var fields: [FieldPlan] = []
+    private var names: [[UInt8]] = []
+    let emptyValues: [Value]
+    let emptyMarks: [ValueMark]
+    /// One bit per field: the mask of a record in which every field was written.
+    let allFields: UInt64
+
+    private init(_ type: RecordType) {
+        self.type = type
+        emptyValues = [Value](repeating: .null, count: type.fields.count)
+        emptyMarks = [ValueMark](repeating: .none, count: type.fields.count)
+        allFields = type.fields.count >= 64 ? .max : (1 << UInt64(type.fields.count)) - 1
+    }
+
+    static func make(_ type: RecordType, cache: inout [String: RecordPlan]) -> RecordPlan {
+        if let plan = cache[type.name] { return plan }
+        let plan = RecordPlan(type)
+        cache[type.name] = plan
+        precondition(type.fields.count <= 64, "record type \(type.name) has more than 64 fields")
+        plan.names = type.fields.map { Array($0.name.utf8) }
+        plan.fields = type.fields.map { field in
+            var defaultRecord: RecordPlan?
+            if case .defaulted(let value) = field.presence, value.isNull, case .record(let nested) = field.type {
+                defaultRecord = make(nested, cache: &cache)
+            }
+            let minimum = field.minimum
+            return FieldPlan(presence: field.presence, kind: ValuePlan.make(field.type, minimum: minimum, cache: &cache),
+                             defaultRecord: defaultRecord)
+        }
+        return plan
+    }
+
+    /// The slot of the field named by `bytes`; tries `guess` first (fields are usually written in schema order).
+    func slot(of bytes: UnsafeBufferPointer<UInt8>, guess: Int) -> Int? {
+        if guess < names.count, RecordPlan.same(names[guess], bytes) { return guess }
+        for (slot, name) in names.enumerated() where RecordPlan.same(name, bytes) {
+            return slot
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func same(_ name: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard name.count == bytes.count else { return false }
+        guard let other = bytes.baseAddress else { return true }
+        return name.withUnsafeBufferPointer { name in
+            guard let base = name.baseAddress else { return true }
+            return memcmp(base, other, bytes.count) == 0
+        }
+    }
+
+    /// The record an empty value (or a left-out defaulted field) stands for, as `ValueDecoder` makes it.
+    func defaults(at mark: ValueMark) throws(StreamingDecoder.Fallback) -> Record {
+        var values = emptyValues
+        for (slot, field) in fields.enumerated() {
+            switch field.presence {
+            case .required: throw StreamingDecoder.Fallback()
+            case .optional: values[slot] = .null
+            case .defaulted(let value): values[slot] = value
+            }
+            if let nested = field.defaultRecord { values[slot] = .record(try nested.defaults(at: mark)) }
+        }
+        return Record(values: values, marks: emptyMarks, mark: mark)
+    }
+}
+
+struct FieldPlan: Sendable {
+    let presence: Presence
+    let kind: ValuePlan
+    /// For a defaulted record field whose default is null: the record type whose defaults fill it.
+    let defaultRecord: RecordPlan?
+}
+
+indirect enum ValuePlan: Sendable {
+    case scalar(ScalarPlan)
+    case list(ListElement)
+    case record(RecordPlan)
+
+    struct ListElement: Sendable {
+        let kind: ValuePlan
+        var isRecord: Bool {
+            if case .record = kind { return true }
+            return false
+        }
+    }
+
+    static func make(_ type: FieldType, minimum: Int?, cache: inout [String: RecordPlan]) -> ValuePlan {
+        switch type {
+        case .string, .reference: .scalar(.string)
+        case .int: .scalar(.int(minimum: minimum))
+        case .bool: .scalar(.bool)
+        case .date: .scalar(.date)
+        case .enumeration(let enumType): .scalar(.enumeration(enumType))
+        case .literal(let text): .scalar(.literal(text))
+        case .list(let element): .list(ListElement(kind: make(element, minimum: nil, cache: &cache)))
+        case .record(let recordType): .record(RecordPlan.make(recordType, cache: &cache))
+        }
+    }
+}
+
+enum ScalarPlan: Sendable {
+    case string
+    case int(minimum: Int?)
+    case bool
+    case date
+    case enumeration(EnumType)
+    case literal(String)
+}

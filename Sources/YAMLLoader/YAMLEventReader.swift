@@ -1,0 +1,313 @@
+internal import CYAML
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What kind of event libyaml produced.
+public enum YAMLEventKind: Sendable, Equatable {
+    case streamStart, streamEnd, documentStart, documentEnd
+    case alias, scalar
+    case sequenceStart, sequenceEnd, mappingStart, mappingEnd
+}
+
+/// libyaml's event stream, one event at a time, read from a file in chunks.
+///
+/// This is the fast path of loading: a caller that knows the shape it expects (the snapshot
+/// schema) decodes straight from the events, without building a `YAMLNode` tree, and without
+/// holding the whole file in memory. It reports nothing itself: when anything is not as the
+/// caller expects (a syntax error, an alias, a tag), the caller falls back to `YAMLParser`,
+/// which builds the tree and locates every problem.
+///
+/// With `prefetch`, libyaml runs on a thread of its own, a few thousand events ahead, so that
+/// parsing and decoding one large file use two cores. The events are the same either way.
+/// The current event's data (its scalar bytes) is valid until the next call of `next()`.
+public final class YAMLEventReader {
+    /// The current event, copied out of libyaml's structures so that the accessors are inlinable
+    /// (and, behind a pointer, free of the exclusivity checks of class properties).
+    @usableFromInline let current: UnsafeMutablePointer<Current>
+    private let direct: LibYAMLSource?
+    private let prefetcher: EventPrefetcher?
+
+    @usableFromInline struct Current {
+        @usableFromInline var kind = YAMLEventKind.streamStart
+        @usableFromInline var start = YAMLMark(line: 1, column: 1)
+        @usableFromInline var style = YAMLScalar.Style.plain
+        @usableFromInline var hasTag = false
+        @usableFromInline var bytes = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    }
+
+    /// Opens `path` for reading; nil when the file cannot be opened.
+    public init?(path: String, prefetch: Bool = false) {
+        guard let source = LibYAMLSource(path: path) else { return nil }
+        current = UnsafeMutablePointer<Current>.allocate(capacity: 1)
+        current.initialize(to: Current())
+        if prefetch {
+            direct = nil
+            prefetcher = EventPrefetcher(source: source)
+        } else {
+            direct = source
+            prefetcher = nil
+        }
+    }
+
+    deinit {
+        prefetcher?.stop()
+        current.deallocate()
+    }
+
+    /// Moves to the next event; false when libyaml reports an error (the caller falls back).
+    public func next() -> Bool {
+        if let direct { return direct.next(into: current) }
+        return prefetcher?.next(into: current) ?? false
+    }
+
+    /// The current event's kind (valid after `next()` returned true).
+    @inlinable public var kind: YAMLEventKind { current.pointee.kind }
+
+    /// Where the current event starts (1-based, as `YAMLParser` reports it).
+    @inlinable public var start: YAMLMark { current.pointee.start }
+
+    /// The current scalar's style (`.plain` for other events).
+    @inlinable public var scalarStyle: YAMLScalar.Style { current.pointee.style }
+
+    /// True when the current scalar carries an explicit tag (`!!str`, …).
+    @inlinable public var scalarHasTag: Bool { current.pointee.hasTag }
+
+    /// The current scalar's bytes (UTF-8, validated by libyaml), valid until `next()`.
+    @inlinable public var scalarBytes: UnsafeBufferPointer<UInt8> { current.pointee.bytes }
+}
+
+/// libyaml reading one file: the parser, its current event, the open file.
+/// Used by one thread at a time.
+private final class LibYAMLSource: @unchecked Sendable {
+    // Behind pointers allocated once: no exclusivity checks per access.
+    private let parser: UnsafeMutablePointer<yaml_parser_t>
+    private let event: UnsafeMutablePointer<yaml_event_t>
+    private let hasEvent: UnsafeMutablePointer<Bool>
+    private let file: UnsafeMutablePointer<FILE>
+
+    init?(path: String) {
+        guard let file = fopen(path, "rb") else { return nil }
+        let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
+        parser.initialize(to: yaml_parser_t())
+        guard yaml_parser_initialize(parser) == 1 else {
+            parser.deallocate()
+            fclose(file)
+            return nil
+        }
+        yaml_parser_set_input_file(parser, file)
+        self.file = file
+        self.parser = parser
+        event = UnsafeMutablePointer<yaml_event_t>.allocate(capacity: 1)
+        event.initialize(to: yaml_event_t())
+        hasEvent = UnsafeMutablePointer<Bool>.allocate(capacity: 1)
+        hasEvent.initialize(to: false)
+    }
+
+    deinit {
+        if hasEvent.pointee { yaml_event_delete(event) }
+        yaml_parser_delete(parser)
+        fclose(file)
+        parser.deallocate()
+        event.deallocate()
+        hasEvent.deallocate()
+    }
+
+    /// Parses the next event into `current` (its bytes point into libyaml's event, valid until the next call).
+    func next(into current: UnsafeMutablePointer<YAMLEventReader.Current>) -> Bool {
+        if hasEvent.pointee {
+            yaml_event_delete(event)
+            hasEvent.pointee = false
+        }
+        guard yaml_parser_parse(parser, event) == 1 else { return false }
+        hasEvent.pointee = true
+        let kind: YAMLEventKind
+        switch event.pointee.type {
+        case YAML_STREAM_START_EVENT: kind = .streamStart
+        case YAML_STREAM_END_EVENT: kind = .streamEnd
+        case YAML_DOCUMENT_START_EVENT: kind = .documentStart
+        case YAML_DOCUMENT_END_EVENT: kind = .documentEnd
+        case YAML_ALIAS_EVENT: kind = .alias
+        case YAML_SCALAR_EVENT: kind = .scalar
+        case YAML_SEQUENCE_START_EVENT: kind = .sequenceStart
+        case YAML_SEQUENCE_END_EVENT: kind = .sequenceEnd
+        case YAML_MAPPING_START_EVENT: kind = .mappingStart
+        case YAML_MAPPING_END_EVENT: kind = .mappingEnd
+        default: return false
+        }
+        let mark = event.pointee.start_mark
+        current.pointee.kind = kind
+        current.pointee.start = YAMLMark(line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
+        if kind == .scalar {
+            let scalar = event.pointee.data.scalar
+            current.pointee.bytes = UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length))
+            current.pointee.hasTag = scalar.tag != nil
+            switch scalar.style {
+            case YAML_SINGLE_QUOTED_SCALAR_STYLE: current.pointee.style = .singleQuoted
+            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: current.pointee.style = .doubleQuoted
+            case YAML_LITERAL_SCALAR_STYLE: current.pointee.style = .literal
+            case YAML_FOLDED_SCALAR_STYLE: current.pointee.style = .folded
+            default: current.pointee.style = .plain
+            }
+        } else {
+            current.pointee.bytes = UnsafeBufferPointer(start: nil, count: 0)
+            current.pointee.hasTag = false
+            current.pointee.style = .plain
+        }
+        return true
+    }
+}
+
+/// Runs a `LibYAMLSource` on its own thread and hands its events over in batches.
+///
+/// A ring of batches: the parsing thread fills an empty one (events, and the scalars' bytes
+/// copied into the batch's own buffer) and passes it on; the reading thread takes the filled
+/// ones in order. Two semaphores count the empty and the filled batches, so each batch
+/// belongs to one thread at a time. Memory stays bounded by the ring, whatever the file's size.
+private final class EventPrefetcher: @unchecked Sendable {
+    private static let ringSize = 4
+    private static let eventsPerBatch = 8192
+
+    private let ring: [EventBatch]
+    private let empty = DispatchSemaphore(value: EventPrefetcher.ringSize)
+    private let filled = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let cancelled = Atomic<Bool>(false)
+    // Reader's side only.
+    private let position: UnsafeMutablePointer<(batch: Int, event: Int, holding: Bool)>
+
+    init(source: LibYAMLSource) {
+        ring = (0..<EventPrefetcher.ringSize).map { _ in EventBatch(capacity: EventPrefetcher.eventsPerBatch) }
+        position = UnsafeMutablePointer.allocate(capacity: 1)
+        position.initialize(to: (batch: 0, event: 0, holding: false))
+        let thread = Thread { [self] in produce(source) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    deinit {
+        position.deallocate()
+    }
+
+    /// The parsing thread: fills batches until the stream ends, libyaml fails, or the reader stops.
+    private func produce(_ source: LibYAMLSource) {
+        defer { finished.signal() }
+        let event = UnsafeMutablePointer<YAMLEventReader.Current>.allocate(capacity: 1)
+        event.initialize(to: YAMLEventReader.Current())
+        defer { event.deallocate() }
+        var slot = 0
+        while true {
+            empty.wait()
+            if cancelled.load(ordering: .acquiring) { return }
+            let batch = ring[slot]
+            batch.reset()
+            var ended = false
+            while batch.count < EventPrefetcher.eventsPerBatch {
+                guard source.next(into: event) else {
+                    batch.failed = true
+                    ended = true
+                    break
+                }
+                batch.append(event.pointee)
+                if event.pointee.kind == .streamEnd {
+                    ended = true
+                    break
+                }
+            }
+            filled.signal()
+            if ended { return }
+            slot = (slot + 1) % EventPrefetcher.ringSize
+        }
+    }
+
+    /// The reading thread: the next event, from the batch at hand or the next filled one.
+    func next(into current: UnsafeMutablePointer<YAMLEventReader.Current>) -> Bool {
+        while true {
+            if position.pointee.holding {
+                let batch = ring[position.pointee.batch]
+                if position.pointee.event < batch.count {
+                    current.pointee = batch.event(at: position.pointee.event)
+                    position.pointee.event += 1
+                    return true
+                }
+                if batch.failed { return false }
+                guard current.pointee.kind != .streamEnd else { return false }
+                position.pointee.holding = false
+                position.pointee.batch = (position.pointee.batch + 1) % EventPrefetcher.ringSize
+                empty.signal()
+            }
+            filled.wait()
+            position.pointee.holding = true
+            position.pointee.event = 0
+        }
+    }
+
+    /// Stops the parsing thread and waits for it (the reader is done, or gave up early).
+    func stop() {
+        cancelled.store(true, ordering: .releasing)
+        // One more than the ring: the parsing thread's last wait takes one, and libdispatch requires
+        // a semaphore to end no lower than it started.
+        for _ in 0...EventPrefetcher.ringSize { empty.signal() }
+        finished.wait()
+    }
+}
+
+/// A batch of events with their scalars' bytes, in buffers that are reused from batch to batch.
+private final class EventBatch: @unchecked Sendable {
+    private(set) var count = 0
+    var failed = false
+    private var events: [YAMLEventReader.Current]
+    private var offsets: [Int]
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity: Int
+    private var byteCount = 0
+
+    init(capacity: Int) {
+        events = []
+        events.reserveCapacity(capacity)
+        offsets = []
+        offsets.reserveCapacity(capacity)
+        byteCapacity = 1 << 18
+        bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+    }
+
+    func reset() {
+        count = 0
+        failed = false
+        byteCount = 0
+        events.removeAll(keepingCapacity: true)
+        offsets.removeAll(keepingCapacity: true)
+    }
+
+    /// Copies the event (and its scalar's bytes, which libyaml frees at its next event).
+    func append(_ event: YAMLEventReader.Current) {
+        let length = event.bytes.count
+        if byteCount + length > byteCapacity {
+            var capacity = byteCapacity * 2
+            while byteCount + length > capacity { capacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            grown.update(from: bytes, count: byteCount)
+            bytes.deallocate()
+            bytes = grown
+            byteCapacity = capacity
+        }
+        if let base = event.bytes.baseAddress, length > 0 {
+            (bytes + byteCount).update(from: base, count: length)
+        }
+        offsets.append(byteCount)
+        byteCount += length
+        events.append(event)
+        count += 1
+    }
+
+    /// The event at `index`, its bytes pointing into this batch.
+    func event(at index: Int) -> YAMLEventReader.Current {
+        var event = events[index]
+        event.bytes = UnsafeBufferPointer(start: bytes + offsets[index], count: event.bytes.count)
+        return event
+    }
+}
