@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Snapshot-loading benchmark: `bianzhi check` against the libyaml floor.
+# Performance benchmark (issue 7): `bianzhi check` and `bianzhi audit` against the libyaml floor.
 #
 #   Benchmarks/run.sh                     # sizes 1000 10000, both forms
 #   Benchmarks/run.sh 1000                # one size
@@ -9,16 +9,23 @@
 #   Benchmarks/run.sh --no-audit          # only the floor and `bianzhi check`
 #
 # Builds bianzhi (release) and the C floor (Benchmarks/bin/bare_parse), generates
-# missing data into Benchmarks/data/ (deterministic, see generate.py), then times
-# each size and form: best wall time of N runs and the peak RSS (largest of the runs),
-# measured with /usr/bin/time -f "%e %M".  The Markdown table goes to stdout;
-# progress goes to stderr.  Kept out of `swift test` on purpose.
+# missing data into Benchmarks/data/ (deterministic, see generate.py), then, for each
+# size and form: best wall time of N runs, the peak RSS (largest of the runs) and the
+# CPU time of the best run, measured with /usr/bin/time; the rule-evaluation time
+# alone (the `evaluate X ms` of `audit --timings`, best of the runs); and whether the
+# JSON report with `--jobs 1` is byte-identical to the one with the default jobs.
+# Prints a Markdown table and a "Targets" table (issue 7's targets, PASS/FAIL) on
+# stdout; progress goes to stderr.  Exit 0 whatever the targets (it is a report);
+# non-zero only when a command fails unexpectedly.  Kept out of `swift test` on purpose.
+# Profiling one run: Benchmarks/profile.sh SIZE [file|folder].
 set -euo pipefail
+shopt -s inherit_errexit  # a failure inside $(...) stops the function that runs it
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 data="$here/data"
 bin="$here/bin"
+rules="$root/Rules"
 bianzhi="$root/.build/release/bianzhi"
 bare="$bin/bare_parse"
 timer=/usr/bin/time
@@ -26,8 +33,8 @@ timer=/usr/bin/time
 say() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 2; }
 
-usage() {
-    sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+usage() {  # the comment block at the top of this file
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}" >&2
     exit "${1:-2}"
 }
 
@@ -63,7 +70,7 @@ case "$runs" in *[!0-9]*|''|0) die "--runs needs a positive number" ;; esac
 # ------------------------------------------------------------------ build
 
 say "building bianzhi (swift build -c release)"
-(cd "$root" && swift build -c release >&2)
+(cd "$root" && swift build -c release >&2) || die "swift build -c release failed"
 [ -x "$bianzhi" ] || die "no $bianzhi after the build"
 
 say "building the C floor ($bare)"
@@ -86,9 +93,10 @@ generate() {
         [ -f "$out/region.yaml" ] && return 0
         rm -rf "$out.part"
     fi
-    say "generating $size institutions, $form form -> ${out#$root/}"
+    say "generating $size institutions, $form form -> ${out#"$root"/}"
     mkdir -p "$data"
     if [ "$form" = file ]; then
+        # generate.py writes the file form through FILE.part and renames it itself.
         python3 "$here/generate.py" --institutions "$size" --form file --out "$out"
     else
         # Into a side folder first, so an interrupted run never leaves a half snapshot.
@@ -110,49 +118,112 @@ bytes_of() {
 
 # ------------------------------------------------------------------ timing
 
-# best_of OK_CODES CMD... -> "SECONDS RSS_KB": the best wall time of $runs runs and the
-# largest peak RSS.  OK_CODES is a space-separated list of accepted exit codes.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# best_of [--stderr FILE] OK_CODES CMD... -> "SECONDS RSS_KB CPU_SECONDS": the best wall
+# time of $runs runs, the largest peak RSS, and the user+system time of the best run.
+# OK_CODES is a space-separated list of accepted exit codes.  With --stderr, the standard
+# error of every run is appended to FILE.
 best_of() {
+    local keep=""
+    if [ "$1" = --stderr ]; then keep="$2"; shift 2; fi
     local ok="$1"; shift
-    local best="" rss=0 i out code t m
-    out=$(mktemp)
+    local best="" best_cpu="" rss=0 i code t m u s
+    local out="$tmp/time" err="$tmp/stderr"
     for i in $(seq 1 "$runs"); do
         code=0
-        "$timer" -f "%e %M" -o "$out" "$@" > /dev/null 2> "$out.err" || code=$?
+        "$timer" -f "%e %M %U %S" -o "$out" "$@" > /dev/null 2> "$err" || code=$?
         case " $ok " in
             *" $code "*) ;;
-            *) say "command failed (exit $code): $*"; tail -n 20 "$out.err" >&2; rm -f "$out" "$out.err"; exit 1 ;;
+            *) say "command failed (exit $code): $*"; tail -n 20 "$err" >&2; exit 1 ;;
         esac
-        read -r t m < <(tail -n 1 "$out")
-        say "  run $i: ${t}s, $((m / 1024)) MB"
-        if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best="$t"; fi
+        [ -z "$keep" ] || cat "$err" >> "$keep"
+        read -r t m u s < <(tail -n 1 "$out")
+        say "  run $i: ${t}s, $((m / 1024)) MB, cpu $(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')s"
+        if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best="$t"
+            best_cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
+        fi
         [ "$m" -gt "$rss" ] && rss="$m"
     done
-    rm -f "$out" "$out.err"
-    printf '%s %s\n' "$best" "$rss"
+    printf '%s %s %s\n' "$best" "$rss" "$best_cpu"
 }
 
-# ------------------------------------------------------------------ audit (future)
+# evaluate_ms FILE -> the smallest `evaluate X ms` over the `timings:` lines of FILE
+# (one per run), or "-".  Tolerant of other parts being added to the line (`load X ms`,
+# ...): takes the number after the word `evaluate`; a unit of s or us is converted.
+evaluate_ms() {
+    awk '
+        /^timings:/ {
+            for (i = 1; i < NF; i++) {
+                w = $i; sub(/:$/, "", w)
+                if (w != "evaluate" || $(i + 1) !~ /^[0-9.]+/) continue
+                v = $(i + 1) + 0; unit = (i + 2 <= NF) ? $(i + 2) : "ms"; sub(/[,;)]+$/, "", unit)
+                if (unit == "s") v *= 1000; else if (unit == "us" || unit == "µs") v /= 1000
+                if (best == "" || v < best) best = v
+                break
+            }
+        }
+        END { if (best == "") print "-"; else printf "%.2f\n", best }' "$1"
+}
+
+# calc EXPR VAR=VALUE... -> EXPR printed with awk, or "-" when any value is "-" or empty
+calc() {
+    local expr="$1" a; shift
+    for a in "$@"; do case "${a#*=}" in -|'') printf -- '-\n'; return 0 ;; esac; done
+    local args=()
+    for a in "$@"; do args+=(-v "$a"); done
+    awk "${args[@]}" "BEGIN { $expr }"
+}
+
+# ------------------------------------------------------------------ audit
 #
-# >>> AUDIT: place for `bianzhi audit` <<<
-# Skipped while `bianzhi audit --help` fails (the command does not exist yet).  Note:
-# ArgumentParser answers `bianzhi UNKNOWN --help` with the top-level help and exit 0,
-# so the probe also requires the help to be the audit command's own ("USAGE: bianzhi audit").
-# When it exists, adjust the invocation below (rules folder, options, accepted exit
-# codes: 0 = no findings, 1 = violations found, which the planted data always has).
+# The probe also requires the help to be the audit command's own ("USAGE: bianzhi audit"):
+# ArgumentParser answers `bianzhi UNKNOWN --help` with the top-level help and exit 0.
+# audit exits 0 without findings and 1 with violations (the planted data always has some).
 have_audit=0
+have_jobs=0
 if [ "$skip_audit" = 1 ]; then
     say "audit skipped (--no-audit)"
 elif audit_help=$("$bianzhi" audit --help 2>&1) && printf '%s\n' "$audit_help" | grep -q 'USAGE: bianzhi audit'; then
     have_audit=1
+    if printf '%s\n' "$audit_help" | grep -q -- --jobs; then have_jobs=1; fi
+else
+    say "bianzhi audit is not available: audit columns skipped"
 fi
 
-measure_audit() {  # PATH -> "SECONDS RSS_KB", or "- -" when audit is unavailable
-    if [ "$have_audit" != 1 ]; then printf -- '- -\n'; return 0; fi
-    say "bianzhi audit ${1#$root/}"
-    best_of "0 1" "$bianzhi" audit --rules "$root/Rules" "$1"
+# measure_audit PATH -> "SECONDS RSS_KB CPU_SECONDS EVALUATE_MS".  The timed runs carry
+# --timings themselves (printing the stage times costs nothing measurable), so one set
+# of runs gives both the end-to-end time and the rule-evaluation time.
+measure_audit() {
+    local timings="$tmp/timings" res
+    : > "$timings"
+    say "bianzhi audit ${1#"$root"/}"
+    res=$(best_of --stderr "$timings" "0 1" "$bianzhi" audit "$1" --rules "$rules" --quiet --timings)
+    printf '%s %s\n' "$res" "$(evaluate_ms "$timings")"
 }
-# <<< AUDIT >>>
+
+# same_output PATH -> "identical", "different ..." or "skipped (no --jobs)": the JSON
+# report with --jobs 1 against the one with the default number of jobs, byte for byte.
+same_output() {
+    if [ "$have_jobs" != 1 ]; then printf 'skipped (no --jobs)\n'; return 0; fi
+    local one="$tmp/jobs1.json" all="$tmp/jobsN.json" c1=0 cn=0
+    say "bianzhi audit --format json, --jobs 1 against the default jobs"
+    SOURCE_DATE_EPOCH=0 "$bianzhi" audit "$1" --rules "$rules" --format json --quiet --jobs 1 > "$one" || c1=$?
+    SOURCE_DATE_EPOCH=0 "$bianzhi" audit "$1" --rules "$rules" --format json --quiet > "$all" || cn=$?
+    case "$c1 $cn" in [01]\ [01]) ;; *) die "audit --format json failed (exit $c1 with --jobs 1, $cn without)" ;; esac
+    if [ ! -s "$one" ]; then
+        printf 'different (empty report)\n'
+    elif ! cmp -s "$one" "$all"; then
+        printf 'different\n'
+    elif [ "$c1" != "$cn" ]; then
+        printf 'different (exit %s vs %s)\n' "$c1" "$cn"
+    else
+        printf 'identical\n'
+    fi
+    rm -f "$one" "$all"
+}
 
 # ------------------------------------------------------------------ run
 
@@ -160,34 +231,111 @@ for size in "${sizes[@]}"; do
     for form in $forms; do generate "$size" "$form"; done
 done
 
-header='| size | form | bytes | bare parse s | check s | check/bare | bare RSS MB | check RSS MB |'
-rule='|---:|---|---:|---:|---:|---:|---:|---:|'
-if [ "$have_audit" = 1 ]; then
-    header="$header audit s | audit RSS MB |"
-    rule="$rule---:|---:|"
-elif [ "$skip_audit" = 0 ]; then
-    say "bianzhi audit is not available: audit columns skipped"
-fi
+cores=$(nproc)
+declare -A BYTES BARE_S AUDIT_S AUDIT_KB AUDIT_CPU EVAL_MS SAME
 rows=()
 for size in "${sizes[@]}"; do
     for form in $forms; do
+        k="$size:$form"
         path=$(path_for "$size" "$form")
         bytes=$(bytes_of "$path")
         say "size $size, $form form ($bytes bytes): bare parse"
-        res=$(best_of "0" "$bare" "$path"); read -r bare_s bare_kb <<< "$res"
+        res=$(best_of "0" "$bare" "$path"); read -r bare_s bare_kb _ <<< "$res"
         say "size $size, $form form: bianzhi check"
-        res=$(best_of "0" "$bianzhi" check "$path"); read -r check_s check_kb <<< "$res"
-        ratio=$(awk -v c="$check_s" -v b="$bare_s" 'BEGIN { if (b > 0) printf "%.1f", c / b; else print "-" }')
-        row=$(printf '| %s | %s | %s | %s | %s | %s | %d | %d |' "$size" "$form" "$bytes" "$bare_s" "$check_s" \
-            "$ratio" $((bare_kb / 1024)) $((check_kb / 1024)))
+        res=$(best_of "0" "$bianzhi" check "$path"); read -r check_s check_kb _ <<< "$res"
+        audit_s=- audit_kb=- audit_cpu=- eval_ms=- same=-
         if [ "$have_audit" = 1 ]; then
-            res=$(measure_audit "$path"); read -r audit_s audit_kb <<< "$res"
-            row="$row$(printf ' %s | %d |' "$audit_s" $((audit_kb / 1024)))"
+            res=$(measure_audit "$path"); read -r audit_s audit_kb audit_cpu eval_ms <<< "$res"
+            same=$(same_output "$path")
         fi
-        rows+=("$row")
+        BYTES[$k]=$bytes BARE_S[$k]=$bare_s AUDIT_S[$k]=$audit_s AUDIT_KB[$k]=$audit_kb
+        AUDIT_CPU[$k]=$audit_cpu EVAL_MS[$k]=$eval_ms SAME[$k]=$same
+        rows+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
+            "$size" "$form" "$bytes" "$bare_s" "$check_s" "$audit_s" \
+            "$(calc 'printf "%.2f", a / b' a="$audit_s" b="$bare_s")" \
+            "$eval_ms" \
+            "$(calc 'printf "%.1f", e / (b * 1000) * 100' e="$eval_ms" b="$bare_s")" \
+            $((bare_kb / 1024)) $((check_kb / 1024)) \
+            "$(calc 'printf "%d", k / 1024' k="$audit_kb")" \
+            "$(calc 'printf "%.2f", k * 1024 / n' k="$audit_kb" n="$bytes")" \
+            "$(calc 'printf "%.2f", c / w' c="$audit_cpu" w="$audit_s")" \
+            "$same")")
     done
 done
-
 say "done"
-printf '%s\n%s\n' "$header" "$rule"
+
+printf '| size | form | bytes | bare parse s | check s | audit s | audit/bare | evaluate ms | eval/bare %% | bare RSS MB | check RSS MB | audit RSS MB | audit RSS/bytes | audit cores | --jobs 1 = default |\n'
+printf '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
 printf '%s\n' "${rows[@]}"
+
+# ------------------------------------------------------------------ targets
+
+# verdict MEASURED LIMIT AWK_CONDITION(m, l) -> PASS, FAIL, or n/a when not measured
+verdict() {
+    case "$1" in -|'') printf 'n/a\n'; return 0 ;; esac
+    if awk -v m="$1" -v l="$2" "BEGIN { exit !($3) }"; then printf 'PASS\n'; else printf 'FAIL\n'; fi
+}
+target() {  # TARGET CASE MEASURED LIMIT RESULT
+    printf '| %s | %s | %s | %s | %s |\n' "$@"
+}
+unit() { case "$1" in -|'') printf -- '-\n' ;; *) printf '%s%s\n' "$1" "$2" ;; esac; }  # VALUE SUFFIX
+has_form() { case " $forms " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+
+printf '\n## Targets\n\n'
+printf '%s cores; audits end to end, with the default jobs.\n\n' "$cores"
+printf '| target | case | measured | limit | result |\n|---|---|---:|---:|---|\n'
+if [ "$have_audit" != 1 ]; then
+    target "all audit targets" "-" "-" "-" "n/a (no audit)"
+else
+    largest_folder=""
+    for size in "${sizes[@]}"; do
+        if has_form file; then
+            k="$size:file"
+            r=$(calc 'printf "%.2f", a / b' a="${AUDIT_S[$k]}" b="${BARE_S[$k]}")
+            target "one file: audit / bare parse" "$size file" "$(unit "$r" x)" "≤ 1.5x" "$(verdict "$r" 1.5 'm <= l')"
+        fi
+        if has_form folder; then
+            k="$size:folder"
+            if [ -z "$largest_folder" ] || [ "$size" -gt "$largest_folder" ]; then largest_folder=$size; fi
+            # "Both cores used": CPU time / wall time of the whole audit, at least 3/4 of the cores.
+            c=$(calc 'printf "%.2f", c / w' c="${AUDIT_CPU[$k]}" w="${AUDIT_S[$k]}")
+            l=$(calc 'printf "%.2f", n * 0.75' n="$cores")
+            target "folder: cores used (CPU time / wall)" "$size folder" "$c" "≥ $l" "$(verdict "$c" "$l" 'm >= l')"
+            target "folder: audit < single-threaded bare parse" "$size folder" \
+                "${AUDIT_S[$k]} s vs ${BARE_S[$k]} s" "< 1x" "$(verdict "${AUDIT_S[$k]}" "${BARE_S[$k]}" 'm < l')"
+        fi
+        for form in $forms; do
+            k="$size:$form"
+            case "${SAME[$k]}" in
+                identical) v=PASS ;;
+                different*) v=FAIL ;;
+                *) v=n/a ;;
+            esac
+            target "output, --jobs 1 vs default, byte for byte" "$size $form" "${SAME[$k]}" "identical" "$v"
+        done
+        for form in $forms; do
+            k="$size:$form"
+            p=$(calc 'printf "%.1f", e / (b * 1000) * 100' e="${EVAL_MS[$k]}" b="${BARE_S[$k]}")
+            target "rule evaluation / bare parse" "$size $form" "$(unit "$p" %)" "< 5%" "$(verdict "$p" 5 'm < l')"
+        done
+        if has_form file; then
+            k="$size:file"
+            r=$(calc 'printf "%.2f", k * 1024 / n' k="${AUDIT_KB[$k]}" n="${BYTES[$k]}")
+            target "one file: audit peak RSS / file size" "$size file" "$(unit "$r" x)" "< 2x" "$(verdict "$r" 2 'm < l')"
+        fi
+    done
+    if [ -n "$largest_folder" ]; then
+        k="$largest_folder:folder"
+        mb=$(calc 'printf "%d", k / 1024' k="${AUDIT_KB[$k]}")
+        target "folder: audit peak RSS (largest folder)" "$largest_folder folder" "$(unit "$mb" " MB")" "< 256 MB" \
+            "$(verdict "${AUDIT_KB[$k]}" $((256 * 1024)) 'm < l')"
+    fi
+    case " ${sizes[*]} " in
+        *" 10000 "*" 100000 "*|*" 100000 "*" 10000 "*)
+            for form in $forms; do
+                r=$(calc 'printf "%.2f", a / b' a="${AUDIT_S[100000:$form]}" b="${AUDIT_S[10000:$form]}")
+                target "linear: audit 100,000 / audit 10,000" "$form" "$(unit "$r" x)" "≤ 11x" "$(verdict "$r" 11 'm <= l')"
+            done ;;
+        *) target "linear: audit 100,000 / audit 10,000" "-" "not run (needs 10000 and 100000)" "≤ 11x" "n/a" ;;
+    esac
+fi
