@@ -142,13 +142,7 @@ private final class LibYAMLSource: @unchecked Sendable {
             let scalar = event.pointee.data.scalar
             current.pointee.bytes = UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length))
             current.pointee.hasTag = scalar.tag != nil
-            switch scalar.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: current.pointee.style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: current.pointee.style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: current.pointee.style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: current.pointee.style = .folded
-            default: current.pointee.style = .plain
-            }
+            current.pointee.style = YAMLScalar.Style(scalar.style)
         } else {
             current.pointee.bytes = UnsafeBufferPointer(start: nil, count: 0)
             current.pointee.hasTag = false

@@ -100,14 +100,7 @@ private struct TreeBuilder {
         case YAML_SCALAR_EVENT:
             let data = event.data.scalar
             let value = String(decoding: UnsafeBufferPointer(start: data.value, count: Int(data.length)), as: UTF8.self)
-            let style: YAMLScalar.Style
-            switch data.style {
-            case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-            case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-            case YAML_LITERAL_SCALAR_STYLE: style = .literal
-            case YAML_FOLDED_SCALAR_STYLE: style = .folded
-            default: style = .plain
-            }
+            let style = YAMLScalar.Style(data.style)
             let tag = data.tag.map { String(cString: $0) }
             let node = YAMLNode(kind: .scalar(YAMLScalar(value: value, style: style, tag: tag)), start: start, end: end)
             if let anchor = data.anchor { anchors[String(cString: anchor)] = (node, 1) }
@@ -203,5 +196,18 @@ private struct TreeBuilder {
         }
         let context = parser.context.map { String(cString: $0) }
         return error(.syntax(problem: problem, context: context), at)
+    }
+}
+
+extension YAMLScalar.Style {
+    /// libyaml's scalar style (any other than the four quoted and block styles is plain).
+    init(_ style: yaml_scalar_style_t) {
+        switch style {
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: self = .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: self = .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: self = .literal
+        case YAML_FOLDED_SCALAR_STYLE: self = .folded
+        default: self = .plain
+        }
     }
 }
