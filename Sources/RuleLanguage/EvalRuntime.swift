@@ -38,6 +38,12 @@ public struct EvalFrame {
     public var steps = 0
     public let stepLimit: Int
     public let context: EvalContext
+    /// Per lambda: the element it is being applied to, inside the list being iterated (see `forEach`).
+    var elements: [UnsafePointer<Value>?] = []
+    /// Per indexed `count` call site: the list it last saw and that list's index (see `CountPlan`).
+    var countCache: [CountCacheEntry?] = []
+    /// The last `rosters_of` lookup: a rule often asks twice for the same person.
+    private var lastRosters: (person: String, entries: [Value])?
 
     public init(slotCount: Int, stepLimit: Int, context: EvalContext) {
         slots = [Value](repeating: .null, count: slotCount)
@@ -49,6 +55,33 @@ public struct EvalFrame {
     mutating func charge(_ steps: Int) throws {
         self.steps &+= steps
         if self.steps > stepLimit { throw EvalError.stepLimitExceeded(stepLimit) }
+    }
+
+    /// The roster entries of a person (see `EvalContext.rosterByPerson`).
+    mutating func rosters(of person: String) -> [Value] {
+        if let last = lastRosters, last.person == person { return last.entries }
+        let entries = context.rosterByPerson[person] ?? []
+        lastRosters = (person, entries)
+        return entries
+    }
+
+    /// Calls `body` for each element of `items` in order (and its offset), with lambda parameter
+    /// `element` standing for it, until `body` returns false. The parameter points into `items`,
+    /// which this call keeps alive, instead of holding a copy: binding a record costs no reference
+    /// counting. Outside the call the parameter reads as missing.
+    @inline(__always)
+    mutating func forEach(_ items: [Value], as element: Int, _ body: (inout EvalFrame, _ offset: Int) throws -> Bool) rethrows {
+        if element >= elements.count {
+            elements.append(contentsOf: repeatElement(nil, count: element + 1 - elements.count))
+        }
+        defer { elements[element] = nil }
+        try items.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for offset in 0..<buffer.count {
+                elements[element] = base + offset
+                guard try body(&self, offset) else { return }
+            }
+        }
     }
 }
 

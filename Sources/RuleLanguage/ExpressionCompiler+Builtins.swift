@@ -42,20 +42,32 @@ extension ExpressionCompiler {
                   let (list, element) = listArgument(arguments[0], function: name) else { return nil }
             let source = list.evaluate
             if arguments.count == 1 {
-                return Typed(.int) { frame in .int(try source(&frame).listValue?.count ?? 0) }
+                return folded(Typed(.int, list.operand.map { .int(ExpressionCompiler.count(of: $0)) }), list)
             }
-            guard let (slot, body) = compileLambda(arguments[1], elementType: element, expected: .bool, function: name),
+            guard let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: .bool, function: name),
                   let predicate = requireType(body, .bool, at: arguments[1].range, what: "count 的条件") else { return nil }
-            let test = predicate.evaluate
+            let test = predicate.test
+            let count: @Sendable ([Value], inout EvalFrame) throws -> Int = { items, frame in
+                var total = 0
+                try frame.forEach(items, as: parameter) { frame, _ in
+                    if try test(&frame) { total += 1 }
+                    return true
+                }
+                return total
+            }
+            // A condition of the right shape is answered from an index of the list (see `CountPlan`).
+            if case let .lambda(parameterName, _, condition) = arguments[1].kind,
+               let plan = countPlan(parameter: parameterName, body: condition, elementType: element) {
+                return Typed(.int) { frame in
+                    let items = try source(&frame).listValue ?? []
+                    try frame.charge(items.count)
+                    return .int(try frame.indexedCount(items, plan) ?? count(items, &frame))
+                }
+            }
             return Typed(.int) { frame in
                 let items = try source(&frame).listValue ?? []
                 try frame.charge(items.count)
-                var total = 0
-                for item in items {
-                    frame.slots[slot] = item
-                    if try test(&frame).boolValue == true { total += 1 }
-                }
-                return .int(total)
+                return .int(try count(items, &frame))
             }
 
         case "sum":
@@ -72,16 +84,16 @@ extension ExpressionCompiler {
                     return .int(items.reduce(0) { $0 &+ ($1.intValue ?? 0) })
                 }
             }
-            guard let (slot, body) = compileLambda(arguments[1], elementType: element, expected: .int, function: name),
+            guard let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: .int, function: name),
                   let value = requireType(body, .int, at: arguments[1].range, what: "sum 的函数") else { return nil }
             let get = value.evaluate
             return Typed(.int) { frame in
                 let items = try source(&frame).listValue ?? []
                 try frame.charge(items.count)
                 var total = 0
-                for item in items {
-                    frame.slots[slot] = item
+                try frame.forEach(items, as: parameter) { frame, _ in
                     total &+= try get(&frame).intValue ?? 0
+                    return true
                 }
                 return .int(total)
             }
@@ -92,13 +104,11 @@ extension ExpressionCompiler {
             let source = list.evaluate
             let wantMax = name == "max"
             var valueType = element
-            var slot = -1
-            var get: Evaluator?
+            var lambda: (parameter: Int, get: Evaluator)?
             if arguments.count == 2 {
-                guard let (lambdaSlot, body) = compileLambda(arguments[1], elementType: element, expected: nil, function: name),
+                guard let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: nil, function: name),
                       let present = requirePresent(body, at: arguments[1]) else { return nil }
-                slot = lambdaSlot
-                get = present.evaluate
+                lambda = (parameter, present.evaluate)
                 valueType = present.type
             }
             guard valueType.isOrdered else {
@@ -106,20 +116,12 @@ extension ExpressionCompiler {
             }
             let isEnum: Bool
             if case .enumeration = valueType { isEnum = true } else { isEnum = false }
-            let getter = get
-            let lambdaSlot = slot
+            let getter = lambda
             return Typed(.optional(valueType)) { frame in
                 let items = try source(&frame).listValue ?? []
                 try frame.charge(items.count)
                 var best: Value = .null
-                for item in items {
-                    let value: Value
-                    if let getter {
-                        frame.slots[lambdaSlot] = item
-                        value = try getter(&frame)
-                    } else {
-                        value = item
-                    }
+                func consider(_ value: Value) {
                     if best.isNull {
                         best = value
                     } else {
@@ -127,54 +129,60 @@ extension ExpressionCompiler {
                         if wantMax ? order > 0 : order < 0 { best = value }
                     }
                 }
+                if let getter {
+                    try frame.forEach(items, as: getter.parameter) { frame, _ in
+                        consider(try getter.get(&frame))
+                        return true
+                    }
+                } else {
+                    items.forEach(consider)
+                }
                 return best
             }
 
         case "all", "any", "filter":
             guard arity(name, arguments, 2...2, usage: "\(name)(list, x -> 条件)", at: expr.range),
                   let (list, element) = listArgument(arguments[0], function: name),
-                  let (slot, body) = compileLambda(arguments[1], elementType: element, expected: .bool, function: name),
+                  let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: .bool, function: name),
                   let predicate = requireType(body, .bool, at: arguments[1].range, what: "\(name) 的条件") else { return nil }
             let source = list.evaluate
-            let test = predicate.evaluate
+            let test = predicate.test
             switch name {
-            case "all":
-                return Typed(.bool) { frame in
+            case "all", "any":
+                // any is true at the first element that passes; all is false at the first that fails.
+                let isAny = name == "any"
+                return Typed(test: { frame in
                     let items = try source(&frame).listValue ?? []
                     try frame.charge(items.count)
-                    for item in items {
-                        frame.slots[slot] = item
-                        if try test(&frame).boolValue != true { return .bool(false) }
+                    var stopped = false
+                    try frame.forEach(items, as: parameter) { frame, _ in
+                        stopped = try test(&frame) == isAny
+                        return !stopped
                     }
-                    return .bool(true)
-                }
-            case "any":
-                return Typed(.bool) { frame in
-                    let items = try source(&frame).listValue ?? []
-                    try frame.charge(items.count)
-                    for item in items {
-                        frame.slots[slot] = item
-                        if try test(&frame).boolValue == true { return .bool(true) }
-                    }
-                    return .bool(false)
-                }
+                    return stopped ? isAny : !isAny
+                })
             default:
                 return Typed(list.type.elementType == .null ? .emptyList : .list(element)) { frame in
                     let items = try source(&frame).listValue ?? []
                     try frame.charge(items.count)
-                    var kept: [Value] = []
-                    for item in items {
-                        frame.slots[slot] = item
-                        if try test(&frame).boolValue == true { kept.append(item) }
+                    // While every element passes, the result is the list itself: no new array.
+                    var kept: [Value]?
+                    try frame.forEach(items, as: parameter) { frame, offset in
+                        if try test(&frame) {
+                            kept?.append(items[offset])
+                        } else if kept == nil {
+                            kept = Array(items[..<offset])
+                        }
+                        return true
                     }
-                    return .list(kept)
+                    return .list(kept ?? items)
                 }
             }
 
         case "map":
             guard arity(name, arguments, 2...2, usage: "map(list, x -> 值)", at: expr.range),
                   let (list, element) = listArgument(arguments[0], function: name),
-                  let (slot, body) = compileLambda(arguments[1], elementType: element, expected: nil, function: name) else { return nil }
+                  let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: nil, function: name) else { return nil }
             let source = list.evaluate
             let transform = body.evaluate
             return Typed(.list(body.type)) { frame in
@@ -182,9 +190,9 @@ extension ExpressionCompiler {
                 try frame.charge(items.count)
                 var mapped: [Value] = []
                 mapped.reserveCapacity(items.count)
-                for item in items {
-                    frame.slots[slot] = item
+                try frame.forEach(items, as: parameter) { frame, _ in
                     mapped.append(try transform(&frame))
+                    return true
                 }
                 return .list(mapped)
             }
@@ -210,7 +218,7 @@ extension ExpressionCompiler {
         case "group_by":
             guard arity(name, arguments, 2...2, usage: "group_by(list, x -> 键)", at: expr.range),
                   let (list, element) = listArgument(arguments[0], function: name),
-                  let (slot, body) = compileLambda(arguments[1], elementType: element, expected: nil, function: name) else { return nil }
+                  let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: nil, function: name) else { return nil }
             let record = registerGroup(key: body.type, item: element)
             let source = list.evaluate
             let keyOf = body.evaluate
@@ -219,11 +227,11 @@ extension ExpressionCompiler {
                 try frame.charge(items.count)
                 var groups: [Value: [Value]] = [:]
                 var order: [Value] = []
-                for item in items {
-                    frame.slots[slot] = item
+                try frame.forEach(items, as: parameter) { frame, offset in
                     let key = try keyOf(&frame)
                     if groups[key] == nil { order.append(key) }
-                    groups[key, default: []].append(item)
+                    groups[key, default: []].append(items[offset])
+                    return true
                 }
                 return .list(order.map { key in
                     let members = groups[key] ?? []
@@ -234,8 +242,7 @@ extension ExpressionCompiler {
         case "is_empty":
             guard arity(name, arguments, 1...1, usage: "is_empty(list)", at: expr.range),
                   let (list, _) = listArgument(arguments[0], function: name) else { return nil }
-            let source = list.evaluate
-            return Typed(.bool) { frame in .bool((try source(&frame).listValue ?? []).isEmpty) }
+            return folded(Typed(test: list.operand.predicate(IsEmptyList())), list)
 
         case "institution":
             guard arity(name, arguments, 1...1, usage: "institution(机构代码)", at: expr.range),
@@ -253,7 +260,7 @@ extension ExpressionCompiler {
             let get = id.evaluate
             return Typed(.list(.record(SyntheticRecords.rosterEntry))) { frame in
                 guard let key = try get(&frame).stringValue else { return .list([]) }
-                return .list(frame.context.rosterByPerson[key] ?? [])
+                return .list(frame.rosters(of: key))
             }
 
         case "has":
@@ -262,8 +269,7 @@ extension ExpressionCompiler {
             guard value.type.isOptional || arguments[0].path.map({ narrowedPaths.contains($0) }) == true else {
                 return fail("sema.notOptional", "'\(arguments[0].path ?? "该值")' 不可能为空，不需要 has(…)", at: arguments[0].range)
             }
-            let get = value.evaluate
-            return Typed(.bool) { frame in .bool(!(try get(&frame).isNull)) }
+            return folded(Typed(test: value.operand.predicate(IsPresent())), value)
 
         case "date":
             if arguments.count == 1, case .string(let text) = arguments[0].kind {
@@ -278,7 +284,7 @@ extension ExpressionCompiler {
             }
             guard parts.count == 3 else { return nil }
             let (y, m, d) = (parts[0].evaluate, parts[1].evaluate, parts[2].evaluate)
-            return Typed(.date) { frame in
+            return folded(Typed(.date) { frame in
                 let year = try y(&frame).intValue ?? 0
                 let month = try m(&frame).intValue ?? 0
                 let day = try d(&frame).intValue ?? 0
@@ -286,18 +292,18 @@ extension ExpressionCompiler {
                 let clampedMonth = min(max(month, 1), 12)
                 let clampedDay = min(max(day, 1), CivilDate.daysIn(month: clampedMonth, year: year))
                 return CivilDate(year: year, month: clampedMonth, day: clampedDay).map { .date($0) } ?? .null
-            }
+            }, parts[0], parts[1], parts[2])
 
         case "year", "month", "day":
             guard arity(name, arguments, 1...1, usage: "\(name)(日期)", at: expr.range),
                   let date = argument(arguments[0], .date, function: name, position: "") else { return nil }
             let get = date.evaluate
             let part = name
-            return Typed(.int) { frame in
+            return folded(Typed(.int) { frame in
                 guard let value = try get(&frame).dateValue else { return .null }
                 let components = value.components
                 return .int(part == "year" ? components.year : part == "month" ? components.month : components.day)
-            }
+            }, date)
 
         case "days_between", "months_between":
             guard arity(name, arguments, 2...2, usage: "\(name)(开始日期, 结束日期)", at: expr.range),
@@ -305,10 +311,10 @@ extension ExpressionCompiler {
                   let to = argument(arguments[1], .date, function: name, position: "第二个") else { return nil }
             let (a, b) = (from.evaluate, to.evaluate)
             let months = name == "months_between"
-            return Typed(.int) { frame in
+            return folded(Typed(.int) { frame in
                 guard let start = try a(&frame).dateValue, let end = try b(&frame).dateValue else { return .null }
                 return .int(months ? start.months(to: end) : start.days(to: end))
-            }
+            }, from, to)
 
         case "contains", "starts_with", "ends_with", "same_text":
             guard arity(name, arguments, 2...2, usage: "\(name)(文本, 文本)", at: expr.range),
@@ -316,22 +322,22 @@ extension ExpressionCompiler {
                   let other = argument(arguments[1], .string, function: name, position: "第二个") else { return nil }
             let (a, b) = (text.evaluate, other.evaluate)
             let function = name
-            return Typed(.bool) { frame in
+            return folded(Typed(test: { frame in
                 let x = try a(&frame).stringValue ?? ""
                 let y = try b(&frame).stringValue ?? ""
                 switch function {
-                case "contains": return .bool(y.isEmpty || x.contains(y))
-                case "starts_with": return .bool(x.hasPrefix(y))
-                case "ends_with": return .bool(x.hasSuffix(y))
-                default: return .bool(TextNormalization.sameText(x, y))
+                case "contains": return y.isEmpty || x.contains(y)
+                case "starts_with": return x.hasPrefix(y)
+                case "ends_with": return x.hasSuffix(y)
+                default: return TextNormalization.sameText(x, y)
                 }
-            }
+            }), text, other)
 
         case "length":
             guard arity(name, arguments, 1...1, usage: "length(文本)", at: expr.range),
                   let text = argument(arguments[0], .string, function: name, position: "") else { return nil }
             let get = text.evaluate
-            return Typed(.int) { frame in .int(try get(&frame).stringValue?.count ?? 0) }
+            return folded(Typed(.int) { frame in .int(try get(&frame).stringValue?.count ?? 0) }, text)
 
         case "label":
             guard arity(name, arguments, 1...1, usage: "label(枚举值)", at: expr.range),
@@ -339,11 +345,10 @@ extension ExpressionCompiler {
             guard case .enumeration(let enumType) = present.type else {
                 return fail("sema.typeMismatch", "label 的参数应为枚举值，实际是\(present.type.displayName)", at: arguments[0].range)
             }
-            let get = present.evaluate
-            return Typed(.string) { frame in
-                guard let index = try get(&frame).enumIndex, index < enumType.cases.count else { return .null }
+            return folded(Typed(.string, present.operand.map { value in
+                guard case .enumCase(let index) = value, index < enumType.cases.count else { return .null }
                 return .string(enumType.cases[index].label)
-            }
+            }), present)
 
         default:
             let suggestion = Suggestion.closest(to: name, in: Builtins.names)
@@ -353,25 +358,17 @@ extension ExpressionCompiler {
     }
 }
 
-/// Text comparison that ignores the usual differences in how 文号 and names are typed.
-public enum TextNormalization {
-    /// Equal after mapping full-width and half-width brackets to one form and removing white space.
-    public static func sameText(_ a: String, _ b: String) -> Bool {
-        normalize(a) == normalize(b)
-    }
+/// `is_empty(value)`: a list without elements (or not a list).
+struct IsEmptyList: ValueTest {
+    @inline(__always)
+    func holds(_ value: Value) -> Bool { ExpressionCompiler.count(of: value) == 0 }
+}
 
-    public static func normalize(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "〔", "［", "【", "[": result.append("[")
-            case "〕", "］", "】", "]": result.append("]")
-            case "（", "(": result.append("(")
-            case "）", ")": result.append(")")
-            case " ", "\u{3000}", "\t", "\n": continue
-            default: result.append(scalar)
-            }
-        }
-        return String(result)
+extension ExpressionCompiler {
+    /// The number of elements of a list value (0 for anything else).
+    @inline(__always)
+    static func count(of value: Value) -> Int {
+        if case .list(let items) = value { return items.count }
+        return 0
     }
 }

@@ -33,23 +33,23 @@ extension ExpressionCompiler {
             let r = compile(right, expected: .bool).flatMap { requireType($0, .bool, at: right.range, what: "\(op.rawValue) 的右边") }
             narrowedPaths = saved
             guard let l, let r else { return nil }
-            let (a, b) = (l.evaluate, r.evaluate)
+            // The value is the right side's own value when it decides (which `evaluate` keeps); `test`
+            // only needs to know whether it is true.
+            let (a, b) = (l.test, r.evaluate)
+            let c = r.test
             if op == .and {
-                return Typed(.bool) { frame in try a(&frame).boolValue == true ? try b(&frame) : .bool(false) }
+                return folded(Typed(.bool, { frame in try a(&frame) ? try b(&frame) : .bool(false) },
+                                    test: { frame in try a(&frame) ? try c(&frame) : false }), l, r)
             }
-            return Typed(.bool) { frame in try a(&frame).boolValue == true ? .bool(true) : try b(&frame) }
+            return folded(Typed(.bool, { frame in try a(&frame) ? .bool(true) : try b(&frame) },
+                                test: { frame in try a(&frame) ? true : try c(&frame) }), l, r)
 
         case .equal, .notEqual:
             guard let (l, r) = compilePair(left, right) else { return nil }
             guard RuleType.unify(l.type, r.type) != nil else {
                 return fail("sema.typeMismatch", "不能比较\(l.type.displayName)和\(r.type.displayName)", at: expr.range)
             }
-            let (a, b) = (l.evaluate, r.evaluate)
-            let negate = op == .notEqual
-            if let constant = r.constant {
-                return Typed(.bool) { frame in .bool((try a(&frame) == constant) != negate) }
-            }
-            return Typed(.bool) { frame in .bool((try a(&frame) == (try b(&frame))) != negate) }
+            return folded(ExpressionCompiler.equality(l.operand, r.operand, negate: op == .notEqual), l, r)
 
         case .less, .lessEqual, .greater, .greaterEqual:
             guard let (l, r) = compilePair(left, right),
@@ -62,18 +62,10 @@ extension ExpressionCompiler {
             guard lp.type.isOrdered else {
                 return fail("sema.notOrdered", "\(lp.type.displayName) 的值没有大小顺序，只能用 == 或 != 比较", at: expr.range)
             }
-            let (a, b) = (lp.evaluate, rp.evaluate)
             let isEnum: Bool
             if case .enumeration = lp.type { isEnum = true } else { isEnum = false }
-            return Typed(.bool) { frame in
-                let order = ExpressionCompiler.order(try a(&frame), try b(&frame), higherRankIsGreater: isEnum)
-                switch op {
-                case .less: return .bool(order < 0)
-                case .lessEqual: return .bool(order <= 0)
-                case .greater: return .bool(order > 0)
-                default: return .bool(order >= 0)
-                }
-            }
+            let ordered = OrderedTest(comparison: Comparison(op), isEnum: isEnum)
+            return folded(Typed(test: predicate(lp.operand, rp.operand, ordered)), lp, rp)
 
         case .in, .notIn:
             let l: Typed?
@@ -92,12 +84,11 @@ extension ExpressionCompiler {
             guard element == .null || RuleType.unify(element, lp.type) != nil else {
                 return fail("sema.typeMismatch", "不能在\(rp.type.displayName)中查找\(lp.type.displayName)", at: expr.range)
             }
-            let a = lp.evaluate
             let negate = op == .notIn
             if case .list(let items)? = rp.constant {
-                let set = Set(items)
-                return Typed(.bool) { frame in .bool(set.contains(try a(&frame)) != negate) }
+                return folded(ExpressionCompiler.membership(lp.operand, in: items, negate: negate), lp)
             }
+            let a = lp.evaluate
             let b = rp.evaluate
             return Typed(.bool) { frame in
                 let value = try a(&frame)
@@ -117,7 +108,17 @@ extension ExpressionCompiler {
             } else {
                 return fail("sema.typeMismatch", "?? 两边的类型不同：\(l.type.displayName) 和 \(r.type.displayName)", at: expr.range)
             }
-            let (a, b) = (l.evaluate, r.evaluate)
+            if let constant = l.constant {
+                return constant.isNull ? Typed(r, type: type) : Typed(l, type: type)
+            }
+            let b = r.evaluate
+            if let access = l.access {
+                return Typed(type) { frame in
+                    let value = access.value(in: frame)
+                    return value.isNull ? try b(&frame) : value
+                }
+            }
+            let a = l.evaluate
             return Typed(type) { frame in
                 let value = try a(&frame)
                 return value.isNull ? try b(&frame) : value
@@ -127,10 +128,10 @@ extension ExpressionCompiler {
             let l = compile(left, expected: .int).flatMap { requireType($0, .int, at: left.range, what: "'\(op.rawValue)' 的左边") }
             let r = compile(right, expected: .int).flatMap { requireType($0, .int, at: right.range, what: "'\(op.rawValue)' 的右边") }
             guard let l, let r else { return nil }
-            let (a, b) = (l.evaluate, r.evaluate)
-            return Typed(.int) { frame in
-                let x = try a(&frame).intValue ?? 0
-                let y = try b(&frame).intValue ?? 0
+            let (a, b) = (l.operand, r.operand)
+            return folded(Typed(.int, mapOperands(a, b) { left, right in
+                let x = left.intValue ?? 0
+                let y = right.intValue ?? 0
                 switch op {
                 case .plus: return .int(x &+ y)
                 case .minus: return .int(x &- y)
@@ -142,18 +143,162 @@ extension ExpressionCompiler {
                     guard y != 0 else { throw EvalError.divisionByZero }
                     return .int(x % y)
                 }
-            }
+            }), l, r)
         }
     }
 
-    /// -1, 0 or 1. Ranks and levels list their cases highest first, so a smaller index is greater.
-    static func order(_ a: Value, _ b: Value, higherRankIsGreater: Bool) -> Int {
-        switch (a, b) {
-        case let (.int(x), .int(y)): return x < y ? -1 : x == y ? 0 : 1
-        case let (.date(x), .date(y)): return x < y ? -1 : x == y ? 0 : 1
-        case let (.enumCase(x), .enumCase(y)): return x == y ? 0 : (x > y) == higherRankIsGreater ? -1 : 1
-        case let (.string(x), .string(y)): return x < y ? -1 : x == y ? 0 : 1
-        default: return 0
+    /// `a == b` (or `a != b`). An enum value compared with a named case, the most common test
+    /// in the rules, compares case indices.
+    static func equality(_ left: Operand, _ right: Operand, negate: Bool) -> Typed {
+        if case .constant(let constant) = right {
+            if case .enumCase(let index) = constant {
+                return Typed(test: left.predicate(IsEnumCase(index: index, negate: negate)))
+            }
+            return Typed(test: left.predicate(IsEqual(value: constant, negate: negate)))
         }
+        return Typed(test: predicate(left, right, AreEqual(negate: negate)))
+    }
+
+    /// `a in [constants]`: enum cases as a bit set, other values as a hash set.
+    static func membership(_ operand: Operand, in items: [Value], negate: Bool) -> Typed {
+        var mask: UInt64 = 0
+        let smallEnums = items.allSatisfy { item in
+            guard case .enumCase(let index) = item, (0..<64).contains(index) else { return false }
+            mask |= 1 << UInt64(index)
+            return true
+        }
+        if smallEnums {
+            return Typed(test: operand.predicate(IsEnumCaseIn(cases: mask, negate: negate)))
+        }
+        return Typed(test: operand.predicate(IsIn(values: Set(items), negate: negate)))
+    }
+
+    /// -1, 0 or 1. Ranks and levels list their cases highest first, so a smaller index is greater.
+    /// Values of different kinds (and other kinds of values) are neither smaller nor greater: 0.
+    /// (One value after the other rather than a tuple of both, which would copy them.)
+    @inline(__always)
+    static func order(_ a: Value, _ b: Value, higherRankIsGreater: Bool) -> Int {
+        switch a {
+        case .int(let x):
+            if case .int(let y) = b { return x < y ? -1 : x == y ? 0 : 1 }
+        case .date(let x):
+            if case .date(let y) = b { return x < y ? -1 : x == y ? 0 : 1 }
+        case .enumCase(let x):
+            if case .enumCase(let y) = b { return x == y ? 0 : (x > y) == higherRankIsGreater ? -1 : 1 }
+        case .string(let x):
+            if case .string(let y) = b { return x < y ? -1 : x == y ? 0 : 1 }
+        default:
+            break
+        }
+        return 0
+    }
+
+    /// `a == b`, with numbers, dates, booleans and enum values compared directly (the general
+    /// equality copies both values first).
+    @inline(__always)
+    static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch a {
+        case .enumCase(let x):
+            if case .enumCase(let y) = b { return x == y }
+            return false
+        case .int(let x):
+            if case .int(let y) = b { return x == y }
+            return false
+        case .date(let x):
+            if case .date(let y) = b { return x == y }
+            return false
+        case .bool(let x):
+            if case .bool(let y) = b { return x == y }
+            return false
+        case .null:
+            return b.isNull
+        default:
+            return a == b
+        }
+    }
+}
+
+/// `value == index` for an enum value.
+struct IsEnumCase: ValueTest {
+    let index: Int
+    let negate: Bool
+
+    @inline(__always)
+    func holds(_ value: Value) -> Bool {
+        if case .enumCase(let other) = value { return (other == index) != negate }
+        return negate
+    }
+}
+
+/// `value == constant`.
+struct IsEqual: ValueTest {
+    let value: Value
+    let negate: Bool
+
+    @inline(__always)
+    func holds(_ other: Value) -> Bool { ExpressionCompiler.equal(other, value) != negate }
+}
+
+/// `left == right`.
+struct AreEqual: PairTest {
+    let negate: Bool
+
+    @inline(__always)
+    func holds(_ left: Value, _ right: Value) -> Bool { ExpressionCompiler.equal(left, right) != negate }
+}
+
+/// `value in [enum cases]`, the cases as bits (all indices below 64).
+struct IsEnumCaseIn: ValueTest {
+    let cases: UInt64
+    let negate: Bool
+
+    @inline(__always)
+    func holds(_ value: Value) -> Bool {
+        guard case .enumCase(let index) = value, (0..<64).contains(index) else { return negate }
+        return (cases & (1 << UInt64(index)) != 0) != negate
+    }
+}
+
+/// `value in [constants]`.
+struct IsIn: ValueTest {
+    let values: Set<Value>
+    let negate: Bool
+
+    @inline(__always)
+    func holds(_ value: Value) -> Bool { values.contains(value) != negate }
+}
+
+/// `left < right` and the other orderings.
+struct OrderedTest: PairTest {
+    let comparison: Comparison
+    let isEnum: Bool
+
+    @inline(__always)
+    func holds(_ left: Value, _ right: Value) -> Bool {
+        comparison.holds(ExpressionCompiler.order(left, right, higherRankIsGreater: isEnum))
+    }
+}
+
+/// `has(value)`.
+struct IsPresent: ValueTest {
+    @inline(__always)
+    func holds(_ value: Value) -> Bool { !value.isNull }
+}
+
+/// Which results of `order` an ordering operator accepts.
+struct Comparison: Sendable {
+    private let acceptsLess: Bool
+    private let acceptsEqual: Bool
+    private let acceptsGreater: Bool
+
+    init(_ op: BinaryOperator) {
+        acceptsLess = op == .less || op == .lessEqual
+        acceptsEqual = op == .lessEqual || op == .greaterEqual
+        acceptsGreater = op == .greater || op == .greaterEqual
+    }
+
+    @inline(__always)
+    func holds(_ order: Int) -> Bool {
+        order < 0 ? acceptsLess : order == 0 ? acceptsEqual : acceptsGreater
     }
 }

@@ -8,19 +8,23 @@ import Schema
 /// Errors are collected with the byte range of the offending text.
 public struct ExpressionCompiler {
     struct Variable {
-        var slot: Int
+        var root: Access.Root
         var type: RuleType
     }
 
-    private var variables: [String: Variable] = [:]
+    var variables: [String: Variable] = [:]
     var narrowedPaths: Set<String> = []
     public private(set) var slotCount = 0
+    /// Lambda parameters declared so far (each has a place in the frame's `elements`).
+    private var elementCount = 0
     /// The text being compiled, to quote sub-expressions in messages.
     private var currentText: [UInt8] = []
     public private(set) var errors: [SemaError] = []
     /// True when an expression needs the roster index (`rosters_of`, `roster`).
     public private(set) var usesRoster = false
     var groupTypes: [String: (key: RuleType, item: RuleType)] = [:]
+    /// Indexed `count` call sites compiled so far (each has a place in the frame's cache).
+    var countSites = 0
 
     public init() {}
 
@@ -31,8 +35,16 @@ public struct ExpressionCompiler {
     public mutating func declare(_ name: String, type: RuleType) -> Int {
         let slot = slotCount
         slotCount += 1
-        variables[name] = Variable(slot: slot, type: type)
+        variables[name] = Variable(root: .slot(slot), type: type)
         return slot
+    }
+
+    /// Declares the parameter of a lambda; returns its place in the frame's `elements`.
+    mutating func declareElement(_ name: String, type: RuleType) -> Int {
+        let element = elementCount
+        elementCount += 1
+        variables[name] = Variable(root: .element(element), type: type)
+        return element
     }
 
     public func isDeclared(_ name: String) -> Bool { variables[name] != nil }
@@ -40,10 +52,15 @@ public struct ExpressionCompiler {
     /// Declares a name whose definition had errors: uses of it compile to nothing, silently,
     /// so one mistake is reported once rather than at every use.
     public mutating func declareFailed(_ name: String) {
-        variables[name] = Variable(slot: -1, type: .null)
+        variables[name] = Variable(root: .slot(-1), type: .null)
     }
 
     mutating func appendError(_ error: SemaError) { errors.append(error) }
+
+    /// Forgets the errors recorded since `start` (of a tentative compilation).
+    mutating func discardErrors(from start: Int) {
+        errors.removeSubrange(start...)
+    }
 
     mutating func shiftErrorRanges(from start: Int, by offset: Int) {
         for index in start..<errors.count {
@@ -83,6 +100,16 @@ public struct ExpressionCompiler {
     mutating func fail(_ id: String, _ message: String, help: String? = nil, at range: Range<Int>) -> Typed? {
         errors.append(SemaError(id, message, help: help, range: range))
         return nil
+    }
+
+    /// `typed` computed once, now, when all its operands are constants and computing it succeeds
+    /// (`date(2019, 8, 5)`, `-3`); otherwise `typed` unchanged. Only for operations that read
+    /// nothing but their operands.
+    func folded(_ typed: Typed, _ operands: Typed...) -> Typed {
+        guard typed.constant == nil, operands.allSatisfy({ $0.constant != nil }) else { return typed }
+        var frame = EvalFrame(slotCount: 0, stepLimit: Int.max, context: .empty)
+        guard let value = try? typed.evaluate(&frame) else { return typed }
+        return Typed(constant: value, type: typed.type)
     }
 
     /// The expression must not be optional here.
@@ -146,13 +173,13 @@ public struct ExpressionCompiler {
         case .not(let operand):
             guard let inner = compile(operand, expected: .bool),
                   let checked = requireType(inner, .bool, at: operand.range, what: "not 的操作数") else { return nil }
-            let evaluate = checked.evaluate
-            return Typed(.bool) { frame in .bool(!(try evaluate(&frame).boolValue ?? false)) }
+            let test = checked.test
+            return folded(Typed(test: { frame in !(try test(&frame)) }), checked)
         case .negate(let operand):
             guard let inner = compile(operand, expected: .int),
                   let checked = requireType(inner, .int, at: operand.range, what: "负号的操作数") else { return nil }
             let evaluate = checked.evaluate
-            return Typed(.int) { frame in .int(0 &- (try evaluate(&frame).intValue ?? 0)) }
+            return folded(Typed(.int) { frame in .int(0 &- (try evaluate(&frame).intValue ?? 0)) }, checked)
         case let .binary(op, left, right):
             return compileBinary(op, left, right, expr: expr)
         case let .conditional(condition, then, otherwise):
@@ -170,18 +197,22 @@ public struct ExpressionCompiler {
                 return fail("sema.typeMismatch", "then 分支是\(thenTyped.type.displayName)，else 分支是\(elseTyped.type.displayName)，两者应为同一类型",
                             at: expr.range)
             }
-            let (c, a, b) = (checkedTest.evaluate, thenTyped.evaluate, elseTyped.evaluate)
-            return Typed(type) { frame in try c(&frame).boolValue == true ? try a(&frame) : try b(&frame) }
+            let (c, a, b) = (checkedTest.test, thenTyped.evaluate, elseTyped.evaluate)
+            if type == .bool {
+                let (x, y) = (thenTyped.test, elseTyped.test)
+                return Typed(type, { frame in try c(&frame) ? try a(&frame) : try b(&frame) },
+                             test: { frame in try c(&frame) ? try x(&frame) : try y(&frame) })
+            }
+            return Typed(type) { frame in try c(&frame) ? try a(&frame) : try b(&frame) }
         }
     }
 
     private mutating func compileIdentifier(_ name: String, expr: Expr, expected: RuleType?) -> Typed? {
         if let variable = variables[name] {
-            if variable.slot < 0 { return nil }
+            if case .slot(let slot) = variable.root, slot < 0 { return nil }
             if name == "roster" { usesRoster = true }
-            let slot = variable.slot
             let type = narrowedPaths.contains(name) ? variable.type.unwrapped : variable.type
-            return Typed(type) { frame in frame.slots[slot] }
+            return Typed(type, access: Access(variable.root))
         }
         if case .enumeration(let enumType)? = expected?.unwrapped {
             guard let index = enumType.index(of: name) else { return unknownEnumValue(name, enumType, at: expr.range) }
@@ -239,10 +270,12 @@ public struct ExpressionCompiler {
             fieldType = RuleType(field: record.fields[index])
         }
         let type = expr.path.map { narrowedPaths.contains($0) } == true ? fieldType.unwrapped : fieldType
+        if let access = present.access?.appending(slot) {
+            return Typed(type, access: access)
+        }
         let evaluate = present.evaluate
         return Typed(type) { frame in
-            guard case .record(let value) = try evaluate(&frame) else { return .null }
-            return value.values[slot]
+            Access.field(try evaluate(&frame), slot) { $0 }
         }
     }
 
@@ -301,8 +334,8 @@ public struct ExpressionCompiler {
 
     // MARK: Lambdas
 
-    /// Compiles `x -> body` with `x` bound to a new slot of `elementType`.
-    mutating func compileLambda(_ expr: Expr, elementType: RuleType, expected: RuleType?, function: String) -> (slot: Int, body: Typed)? {
+    /// Compiles `x -> body` with `x` a new lambda parameter of `elementType` (see `EvalFrame.forEach`).
+    mutating func compileLambda(_ expr: Expr, elementType: RuleType, expected: RuleType?, function: String) -> (parameter: Int, body: Typed)? {
         guard case let .lambda(parameter, _, body) = expr.kind else {
             _ = fail("sema.expectedLambda", "\(function) 的第二个参数应为 'x -> …' 形式的函数", help: "如 \(function)(it.staff, p -> p.establishment == administrative)",
                      at: expr.range)
@@ -311,12 +344,12 @@ public struct ExpressionCompiler {
         let saved = variables[parameter]
         let savedNarrowed = narrowedPaths
         narrowedPaths = narrowedPaths.filter { $0 != parameter && !$0.hasPrefix(parameter + ".") }
-        let slot = declare(parameter, type: elementType)
+        let element = declareElement(parameter, type: elementType)
         let typed = compile(body, expected: expected)
         variables[parameter] = saved
         narrowedPaths = savedNarrowed
         guard let typed else { return nil }
-        return (slot, typed)
+        return (element, typed)
     }
 
     mutating func registerGroup(key: RuleType, item: RuleType) -> RecordType {

@@ -1,20 +1,94 @@
 import Schema
 
+/// A compiled condition: whether an expression of type bool evaluates to `true`.
+typealias Predicate = @Sendable (inout EvalFrame) throws -> Bool
+
 /// A checked, compiled expression: its static type, how to evaluate it, and its value when constant.
+///
+/// The parts live in one immutable shared box, so that copying a `Typed` (the engine copies the
+/// bindings of a rule for every subject) costs one reference count instead of one per part.
 public struct Typed: Sendable {
-    public var type: RuleType
-    public var evaluate: Evaluator
-    public var constant: Value?
+    private final class Parts: Sendable {
+        let type: RuleType
+        let evaluate: Evaluator
+        let constant: Value?
+        let access: Access?
+        let test: Predicate?
+
+        init(type: RuleType, evaluate: @escaping Evaluator, constant: Value? = nil, access: Access? = nil, test: Predicate? = nil) {
+            self.type = type
+            self.evaluate = evaluate
+            self.constant = constant
+            self.access = access
+            self.test = test
+        }
+    }
+
+    private var parts: Parts
+
+    public var type: RuleType {
+        get { parts.type }
+        set { parts = Parts(type: newValue, evaluate: parts.evaluate, constant: parts.constant, access: parts.access, test: parts.test) }
+    }
+
+    public var evaluate: Evaluator {
+        get { parts.evaluate }
+        set { parts = Parts(type: parts.type, evaluate: newValue) }
+    }
+
+    public var constant: Value? {
+        get { parts.constant }
+        set { parts = Parts(type: parts.type, evaluate: parts.evaluate, constant: newValue, access: parts.access, test: parts.test) }
+    }
+
+    /// Where the value is read from when the expression is a variable or a field path of one;
+    /// operators then read it in place instead of calling `evaluate`.
+    var access: Access? { parts.access }
+
+    /// Whether the value is `true` (false for `false`, for a missing value and for anything else),
+    /// computed without building the value when the expression is a condition.
+    var test: Predicate {
+        if let test = parts.test { return test }
+        if let constant = parts.constant {
+            let result = constant.boolValue == true
+            return { _ in result }
+        }
+        if let access = parts.access {
+            return { frame in access.read(in: frame) { $0.boolValue == true } }
+        }
+        let evaluate = parts.evaluate
+        return { frame in try evaluate(&frame).boolValue == true }
+    }
 
     init(_ type: RuleType, _ evaluate: @escaping Evaluator) {
-        self.type = type
-        self.evaluate = evaluate
-        self.constant = nil
+        parts = Parts(type: type, evaluate: evaluate)
+    }
+
+    /// A condition whose value is always `.bool`: evaluated through `test`.
+    init(test: @escaping Predicate) {
+        parts = Parts(type: .bool, evaluate: { frame in .bool(try test(&frame)) }, test: test)
+    }
+
+    /// An expression with its own `evaluate` (which may produce other values than `.bool`, such as
+    /// `.null` from a missing field) and a `test` that agrees with it on what counts as `true`.
+    init(_ type: RuleType, _ evaluate: @escaping Evaluator, test: @escaping Predicate) {
+        parts = Parts(type: type, evaluate: evaluate, test: test)
     }
 
     init(constant value: Value, type: RuleType) {
-        self.type = type
-        self.evaluate = { _ in value }
-        self.constant = value
+        parts = Parts(type: type, evaluate: { _ in value }, constant: value)
     }
+
+    init(_ type: RuleType, access: Access) {
+        parts = Parts(type: type, evaluate: access.evaluator(), access: access)
+    }
+
+    /// The same expression with another static type (the result of `??`).
+    init(_ other: Typed, type: RuleType) {
+        self = other
+        self.type = type
+    }
+
+    /// How operators read this expression.
+    var operand: Operand { Operand(self) }
 }

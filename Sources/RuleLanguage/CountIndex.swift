@@ -1,0 +1,266 @@
+import Schema
+
+/// How `count(list, x -> …)` can answer from an index instead of testing every element, when its
+/// condition is a conjunction of `x.path == value` tests and at most one ordering test
+/// `x.path <= value` (or `(x.path ?? fallback) <= value`, any of `<`, `<=`, `>`, `>=`), where the
+/// values do not depend on `x`. Built by `ExpressionCompiler.countPlan`.
+///
+/// A person rule that counts, for each person, the colleagues of the same kind who joined by that
+/// person's day compares every pair of a roster. With the plan, the roster is grouped by the
+/// equality keys and each group sorted by the ordering key once; each count is then a lookup and
+/// two binary searches. The result is the same number, for every list.
+struct CountPlan: Sendable {
+    /// The call site (its number in the frame's cache, and an identity that no other site shares).
+    let site: Int
+    let token: CountSite
+    /// Per equality test: the field path of the element, and the value it must equal.
+    let keys: [Access]
+    let values: [Evaluator]
+    let order: OrderTest?
+}
+
+/// The ordering test of a count plan: `comparison` holds for `order(key ?? fallback, bound)`.
+/// (A class only so that passing it around copies one reference.)
+final class OrderTest: Sendable {
+    let key: Access
+    let fallback: Evaluator?
+    let bound: Evaluator
+    let comparison: Comparison
+    let isEnum: Bool
+
+    init(key: Access, fallback: Evaluator?, bound: @escaping Evaluator, comparison: Comparison, isEnum: Bool) {
+        self.key = key
+        self.fallback = fallback
+        self.bound = bound
+        self.comparison = comparison
+        self.isEnum = isEnum
+    }
+}
+
+/// The identity of one indexed `count` call site.
+final class CountSite: Sendable {}
+
+/// What a call site remembers in the frame: the list it saw last, and that list's index once the
+/// site has seen the same list twice. A reference, so that looking at it copies nothing; the frame
+/// owns it alone (a copied frame shares it, which is harmless: an index depends only on its list).
+final class CountCacheEntry {
+    let token: CountSite
+    let items: [Value]
+    var index: CountIndex?
+    /// Set when the list cannot be indexed (ordering keys that are not numbers, dates or enum values).
+    var unindexable = false
+
+    init(token: CountSite, items: [Value]) {
+        self.token = token
+        self.items = items
+    }
+
+    /// Whether this entry is about `items` (the same array) at `token`'s site.
+    func remembers(_ items: [Value], at token: CountSite) -> Bool {
+        guard self.token === token, self.items.count == items.count else { return false }
+        return self.items.withUnsafeBufferPointer { x in items.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
+    }
+}
+
+/// The elements of one list grouped by their equality keys, each group's ordering keys sorted.
+///
+/// Ordering keys are integers, dates or enum values, all of one kind, kept as numbers in the order
+/// `ExpressionCompiler.order` gives them (ranks and levels list their highest case first); a list
+/// with other ordering keys is not indexed.
+final class CountIndex: Sendable {
+    private struct Group {
+        var total = 0
+        /// Elements whose ordering key is missing when the test supplies a `??` fallback.
+        var missing = 0
+        /// Where the group's sorted keys are in `numbers`.
+        var start = 0
+        var end = 0
+    }
+
+    /// Groups are found by comparing keys while there are few (enum values, as a rule), which is
+    /// cheaper than hashing; by a hash table beyond `linearLimit`.
+    private static let linearLimit = 8
+    private let keys: [Value]
+    private let positions: [Value: Int]
+    private let groups: [Group]
+    private let numbers: [Int]
+    /// The kind of value (see `kind(of:)`) of every ordering key, when there are any.
+    private let numberKind: Int?
+
+    /// Reads the keys of every element; nil when an ordering key is not a number, a date or an
+    /// enum value, or the keys are of different kinds.
+    init?(_ items: [Value], plan: CountPlan) {
+        let order = plan.order
+        var keys: [Value] = []
+        var positions: [Value: Int] = [:]
+        var groups: [Group] = []
+        // The group and ordering key of each element that has one; `Group.end` counts them at first.
+        var groupOf = [Int](repeating: 0, count: order == nil ? 0 : items.count)
+        var numberOf = groupOf
+        var counted = 0
+        var numberKind: Int?
+        for item in items {
+            let key = CountIndex.key(of: item, plan.keys)
+            let position: Int
+            if let found = CountIndex.position(of: key, keys, positions) {
+                position = found
+            } else {
+                position = keys.count
+                keys.append(key)
+                groups.append(Group())
+                if keys.count > CountIndex.linearLimit {
+                    if positions.isEmpty {
+                        for (known, existing) in keys.enumerated() { positions[existing] = known }
+                    } else {
+                        positions[key] = position
+                    }
+                }
+            }
+            groups[position].total += 1
+            guard let order else { continue }
+            let value = order.key.value(from: item)
+            if value.isNull, order.fallback != nil {
+                groups[position].missing += 1
+                continue
+            }
+            let kind = CountIndex.kind(of: value)
+            guard let number = CountIndex.number(value, isEnum: order.isEnum), numberKind ?? kind == kind else { return nil }
+            numberKind = kind
+            groupOf[counted] = position
+            numberOf[counted] = number
+            counted += 1
+            groups[position].end += 1
+        }
+        // Place the keys group after group, then sort each group's keys where they are.
+        var offset = 0
+        for position in groups.indices {
+            let size = groups[position].end
+            groups[position].start = offset
+            groups[position].end = offset
+            offset += size
+        }
+        var numbers = [Int](repeating: 0, count: counted)
+        for element in 0..<counted {
+            let position = groupOf[element]
+            numbers[groups[position].end] = numberOf[element]
+            groups[position].end += 1
+        }
+        for group in groups {
+            numbers[group.start..<group.end].sort()
+        }
+        self.keys = keys
+        self.positions = positions
+        self.groups = groups
+        self.numbers = numbers
+        self.numberKind = numberKind
+    }
+
+    private static func position(of key: Value, _ keys: [Value], _ positions: [Value: Int]) -> Int? {
+        keys.count <= linearLimit ? keys.firstIndex { ExpressionCompiler.equal($0, key) } : positions[key]
+    }
+
+    /// The number of elements for which the plan's condition holds, with the current values of the frame.
+    func count(_ plan: CountPlan, _ frame: inout EvalFrame) throws -> Int {
+        guard let position = CountIndex.position(of: try CountIndex.key(plan.values, &frame), keys, positions) else { return 0 }
+        let group = groups[position]
+        guard let order = plan.order else { return group.total }
+        let bound = try order.bound(&frame)
+        var total = 0
+        if group.missing > 0, let fallback = order.fallback {
+            let value = try fallback(&frame)
+            if order.comparison.holds(ExpressionCompiler.order(value, bound, higherRankIsGreater: order.isEnum)) {
+                total += group.missing
+            }
+        }
+        let count = group.end - group.start
+        guard count > 0 else { return total }
+        if let boundNumber = CountIndex.number(bound, isEnum: order.isEnum), CountIndex.kind(of: bound) == numberKind {
+            let less = partition(group) { $0 < boundNumber }
+            let notGreater = partition(group) { $0 <= boundNumber }
+            let comparison = order.comparison
+            return total + (comparison.holds(-1) ? less : 0) + (comparison.holds(0) ? notGreater - less : 0)
+                + (comparison.holds(1) ? count - notGreater : 0)
+        }
+        // Values of different kinds are neither smaller nor greater (`order` is 0).
+        return total + (order.comparison.holds(0) ? count : 0)
+    }
+
+    /// The number of the group's sorted keys for which `isBefore` holds (it holds for a prefix).
+    private func partition(_ group: Group, _ isBefore: (Int) -> Bool) -> Int {
+        var low = group.start
+        var high = group.end
+        while low < high {
+            let middle = (low + high) / 2
+            if isBefore(numbers[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low - group.start
+    }
+
+    /// The equality keys of an element, as one value (see `key(_:_:)`).
+    private static func key(of item: Value, _ keys: [Access]) -> Value {
+        switch keys.count {
+        case 0: return .null
+        case 1: return keys[0].value(from: item)
+        default: return .list(keys.map { $0.value(from: item) })
+        }
+    }
+
+    /// One value standing for all the equality values: none, the only one, or a list of them.
+    private static func key(_ evaluators: [Evaluator], _ frame: inout EvalFrame) throws -> Value {
+        switch evaluators.count {
+        case 0: return .null
+        case 1: return try evaluators[0](&frame)
+        default:
+            var values: [Value] = []
+            values.reserveCapacity(evaluators.count)
+            for evaluate in evaluators { values.append(try evaluate(&frame)) }
+            return .list(values)
+        }
+    }
+
+    /// A number that orders integers, dates and enum values of one kind as `ExpressionCompiler.order`
+    /// does; nil for other values.
+    private static func number(_ value: Value, isEnum: Bool) -> Int? {
+        switch value {
+        case .int(let number): number
+        case .date(let date): Int(date.daysSinceEpoch)
+        case .enumCase(let index): isEnum ? -index : index
+        default: nil
+        }
+    }
+
+    private static func kind(of value: Value) -> Int {
+        switch value {
+        case .null: 0
+        case .bool: 1
+        case .int: 2
+        case .string: 3
+        case .date: 4
+        case .enumCase: 5
+        case .list: 6
+        case .record: 7
+        }
+    }
+}
+
+extension EvalFrame {
+    /// The count by `plan`'s index when this call site has seen `items` (the same array) before;
+    /// nil the first time, when the caller tests each element as usual. A list seen once, as in a
+    /// rule on institutions, so costs nothing extra; a list seen for each of its elements is indexed.
+    mutating func indexedCount(_ items: [Value], _ plan: CountPlan) throws -> Int? {
+        if plan.site >= countCache.count {
+            countCache.append(contentsOf: repeatElement(nil, count: plan.site + 1 - countCache.count))
+        }
+        guard let entry = countCache[plan.site], entry.remembers(items, at: plan.token) else {
+            countCache[plan.site] = CountCacheEntry(token: plan.token, items: items)
+            return nil
+        }
+        if let index = entry.index { return try index.count(plan, &self) }
+        guard !entry.unindexable, let index = CountIndex(items, plan: plan) else {
+            entry.unindexable = true
+            return nil
+        }
+        entry.index = index
+        return try index.count(plan, &self)
+    }
+}

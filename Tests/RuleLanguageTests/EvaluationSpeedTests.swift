@@ -1,0 +1,252 @@
+@testable import RuleLanguage
+import Schema
+import Testing
+
+/// The shortcuts that make evaluation fast (indexed counts, values read in place, lambda elements
+/// bound without copies, folded constants, text comparison without new strings) must give exactly
+/// the results of the plain evaluation. Each test compares an expression with an equivalent one
+/// that the shortcut does not apply to, or with a value computed by hand.
+
+/// A small deterministic generator, so that the random rosters are the same on every run.
+private struct Generator {
+    var state: UInt64
+
+    mutating func next(_ bound: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(bound))
+    }
+}
+
+private func date(_ text: String) -> Value {
+    CivilDate(parsing: text).map { .date($0) } ?? .null
+}
+
+/// A person: establishment, optional joined date, optional post rank.
+private func person(_ id: Int, establishment: String, joined: Value, postRank: String?) -> Value {
+    let type = SnapshotSchema.person
+    var values = [Value](repeating: .null, count: type.fields.count)
+    values[type.requiredSlot("id")] = .string("P\(id)")
+    values[type.requiredSlot("establishment")] = .enumCase(SnapshotSchema.establishment.index(of: establishment) ?? 0)
+    values[type.requiredSlot("post")] = .enumCase(4)
+    values[type.requiredSlot("joined")] = joined
+    if let postRank { values[type.requiredSlot("post_rank")] = .enumCase(SnapshotSchema.rank.index(of: postRank) ?? 0) }
+    return .record(Record(values: values, marks: [], mark: .none))
+}
+
+/// An institution whose roster is random but reproducible: several establishments, joined dates
+/// with repeats and gaps, some missing.
+private func institution(staff count: Int, seed: UInt64) -> Value {
+    var random = Generator(state: seed)
+    let kinds = ["administrative", "public_service", "worker", "none"]
+    let days = ["2010-01-01", "2015-06-30", "2019-06-01", "2019-06-02", "2021-03-01", "2023-08-15"]
+    let ranks = ["section", "vice_section", "division", "vice_division"]
+    let staff = (0..<count).map { id in
+        person(id, establishment: kinds[random.next(kinds.count)],
+               joined: random.next(5) == 0 ? .null : date(days[random.next(days.count)]),
+               postRank: random.next(3) == 0 ? nil : ranks[random.next(ranks.count)])
+    }
+    let type = SnapshotSchema.institution
+    var values = [Value](repeating: .null, count: type.fields.count)
+    values[type.requiredSlot("id")] = .string("EX")
+    values[type.requiredSlot("rank")] = .enumCase(SnapshotSchema.rank.index(of: "section") ?? 0)
+    values[type.requiredSlot("staff")] = .list(staff)
+    return .record(Record(values: values, marks: [], mark: .none))
+}
+
+/// Compiles each expression with `it` (an institution) and `p0` (one of its staff) declared, and
+/// evaluates all of them for every person of `subject`, in one frame as the engine does.
+private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws -> [[Value]] {
+    var compiler = ExpressionCompiler()
+    let itSlot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+    let personSlot = compiler.declare("p0", type: .record(SnapshotSchema.person))
+    let compiled = texts.compactMap { compiler.compile($0) }
+    #expect(compiled.count == texts.count, "\(compiler.errors)")
+    var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: .empty)
+    frame.slots[itSlot] = subject
+    var results: [[Value]] = []
+    for person in subject.recordValue?[SnapshotSchema.institution.requiredSlot("staff")].listValue ?? [] {
+        frame.slots[personSlot] = person
+        frame.steps = 0
+        results.append(try compiled.map { try $0.evaluate(&frame) })
+    }
+    return results
+}
+
+@Suite struct IndexedCountTests {
+    /// Pairs of (indexed form, the same condition in a form that is tested element by element).
+    static let pairs: [(String, String)] = [
+        ("count(it.staff, p -> p.establishment == p0.establishment and (p.joined ?? (p0.joined ?? date(\"2019-06-01\"))) <= (p0.joined ?? date(\"2019-06-01\")))",
+         "count(it.staff, p -> (p.establishment == p0.establishment and (p.joined ?? (p0.joined ?? date(\"2019-06-01\"))) <= (p0.joined ?? date(\"2019-06-01\"))) or false)"),
+        ("count(it.staff, p -> p.establishment == p0.establishment and (p.joined ?? date(\"2000-01-01\")) < (p0.joined ?? date(\"2019-06-01\")))",
+         "count(it.staff, p -> not (p.establishment != p0.establishment or (p.joined ?? date(\"2000-01-01\")) >= (p0.joined ?? date(\"2019-06-01\"))))"),
+        ("count(it.staff, p -> (p0.joined ?? date(\"2019-06-02\")) >= (p.joined ?? date(\"2030-01-01\")))",
+         "count(it.staff, p -> if (p0.joined ?? date(\"2019-06-02\")) >= (p.joined ?? date(\"2030-01-01\")) then true else false)"),
+        ("count(it.staff, p -> (p.joined ?? date(\"2019-06-01\")) > date(\"2019-06-01\") and p.establishment == administrative)",
+         "count(it.staff, p -> ((p.joined ?? date(\"2019-06-01\")) > date(\"2019-06-01\") and p.establishment == administrative) or false)"),
+        ("count(it.staff, p -> p.establishment == p0.establishment)",
+         "count(filter(it.staff, p -> p.establishment == p0.establishment))"),
+        ("count(it.staff, p -> p.establishment == p0.establishment and p.post_rank == p0.post_rank)",
+         "count(it.staff, p -> (p.establishment == p0.establishment and p.post_rank == p0.post_rank) or false)"),
+        // Ranks: a smaller case index is the higher rank.
+        ("count(it.staff, p -> (p.post_rank ?? section) >= (p0.post_rank ?? vice_section))",
+         "count(it.staff, p -> ((p.post_rank ?? section) >= (p0.post_rank ?? vice_section)) or false)"),
+        ("count(it.staff, p -> p.id == p0.id)",
+         "count(it.staff, p -> p.id == p0.id or false)"),
+    ]
+
+    @Test(arguments: [0, 1, 2, 7, 40, 300])
+    func indexedCountsEqualCountingOneByOne(staff: Int) throws {
+        for seed in [1, 2, 3] as [UInt64] {
+            let subject = institution(staff: staff, seed: seed &* 7_919 &+ UInt64(staff))
+            let texts = IndexedCountTests.pairs.flatMap { [$0.0, $0.1] }
+            for (row, values) in try evaluateForEachPerson(texts, on: subject).enumerated() {
+                for (pair, (indexed, plain)) in IndexedCountTests.pairs.enumerated() {
+                    #expect(values[2 * pair] == values[2 * pair + 1], "person \(row): \(indexed) vs \(plain)")
+                }
+            }
+        }
+    }
+
+    @Test func theIndexedFormsAreIndexedAndTheOthersNot() {
+        for (indexed, plain) in IndexedCountTests.pairs {
+            var compiler = ExpressionCompiler()
+            compiler.declare("it", type: .record(SnapshotSchema.institution))
+            compiler.declare("p0", type: .record(SnapshotSchema.person))
+            _ = compiler.compile(indexed)
+            #expect(compiler.countSites == 1, "\(indexed)")
+            _ = compiler.compile(plain)
+            #expect(compiler.countSites == 1, "\(plain)")
+            #expect(compiler.errors.isEmpty)
+        }
+    }
+
+    @Test func oneCallSiteFollowsTheListItIsGiven() throws {
+        // The same call site alternating between two rosters, in one frame: each answer is for its own list.
+        let (first, second) = (institution(staff: 25, seed: 21), institution(staff: 18, seed: 22))
+        var compiler = ExpressionCompiler()
+        let itSlot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+        let personSlot = compiler.declare("p0", type: .record(SnapshotSchema.person))
+        let (indexed, plain) = IndexedCountTests.pairs[0]
+        guard let fast = compiler.compile(indexed), let slow = compiler.compile(plain) else {
+            Issue.record("\(compiler.errors)")
+            return
+        }
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: .empty)
+        let staff = SnapshotSchema.institution.requiredSlot("staff")
+        for round in 0..<6 {
+            let subject = round % 2 == 0 ? first : second
+            frame.slots[itSlot] = subject
+            for person in subject.recordValue?[staff].listValue ?? [] {
+                frame.slots[personSlot] = person
+                #expect(try fast.evaluate(&frame) == slow.evaluate(&frame))
+            }
+        }
+    }
+
+    @Test func indexedCountsAreChargedLikeCountingOneByOne() {
+        // 200 × 200 steps: over the limit, indexed or not.
+        let subject = institution(staff: 200, seed: 5)
+        var compiler = ExpressionCompiler()
+        let slot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+        guard let typed = compiler.compile("count(it.staff, p -> count(it.staff, q -> q.establishment == p.establishment) > 1)") else {
+            Issue.record("\(compiler.errors)")
+            return
+        }
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 10_000, context: .empty)
+        frame.slots[slot] = subject
+        #expect(throws: EvalError.stepLimitExceeded(10_000)) { try typed.evaluate(&frame) }
+    }
+}
+
+@Suite struct InPlaceEvaluationTests {
+    @Test func nestedLambdasSeeTheirOwnElements() throws {
+        let subject = institution(staff: 30, seed: 11)
+        let results = try evaluateForEachPerson([
+            "count(it.staff, p -> any(it.staff, q -> q.id != p.id and q.establishment == p.establishment))",
+            "sum(it.staff, p -> count(it.staff, q -> q.establishment == p.establishment))",
+            "map(filter(it.staff, p -> p.establishment == p0.establishment), p -> p.id)",
+            "max(it.staff, p -> p.joined ?? date(\"1900-01-01\"))",
+            "min(map(it.staff, p -> p.post_rank ?? section))",
+        ], on: subject)
+        let staff = subject.recordValue?[SnapshotSchema.institution.requiredSlot("staff")].listValue ?? []
+        let establishment = SnapshotSchema.person.requiredSlot("establishment")
+        let kinds = staff.map { $0.recordValue?[establishment] ?? .null }
+        let sameKind = kinds.map { kind in kinds.filter { $0 == kind }.count }
+        for (row, values) in results.enumerated() {
+            #expect(values[0] == .int(sameKind.filter { $0 > 1 }.count))
+            #expect(values[1] == .int(sameKind.reduce(0, +)))
+            #expect(values[2].listValue?.count == sameKind[row])
+        }
+    }
+
+    @Test func filterKeepingEverythingIsTheSameList() throws {
+        let subject = institution(staff: 12, seed: 3)
+        let results = try evaluateForEachPerson([
+            "filter(it.staff, p -> true)", "it.staff",
+            "filter(it.staff, p -> p.establishment != none)", "filter(it.staff, p -> not (p.establishment == none))",
+        ], on: subject)
+        for values in results {
+            #expect(values[0] == values[1])
+            #expect(values[2] == values[3])
+        }
+    }
+
+    @Test(arguments: [
+        ("date(2019, 8, 5) == date(\"2019-08-05\")", Value.bool(true)),
+        ("date(2019, 2, 31)", date("2019-02-28")),
+        ("-(3 * 4) + 20 / 3", .int(-6)),
+        ("has(p0.post_rank) or not has(p0.post_rank)", .bool(true)),
+        ("p0.establishment in [administrative, worker] or p0.establishment not in [administrative, worker]", .bool(true)),
+        ("\"a\" in [\"a\", \"b\"] and 3 not in [1, 2]", .bool(true)),
+        ("is_empty([]) and not is_empty(it.staff)", .bool(true)),
+        ("label(section)", .string("正科（乡）级")),
+    ])
+    func constantsAndShortcutsKeepTheirValues(text: String, expected: Value) throws {
+        let results = try evaluateForEachPerson([text], on: institution(staff: 3, seed: 1))
+        for values in results { #expect(values[0] == expected, "\(text)") }
+    }
+
+    @Test func aFailingConstantIsNotFoldedAway() {
+        var compiler = ExpressionCompiler()
+        guard let typed = compiler.compile("1 / 0 == 1") else {
+            Issue.record("\(compiler.errors)")
+            return
+        }
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 100, context: .empty)
+        #expect(throws: EvalError.divisionByZero) { try typed.evaluate(&frame) }
+    }
+
+    @Test func andAndOrKeepTheValueOfTheSideThatDecides() throws {
+        // `within_limit` is left out of the test institution: a missing value stays missing (null),
+        // as before; only a condition reads it as false.
+        let results = try evaluateForEachPerson([
+            "true and it.within_limit", "false or it.within_limit", "not (true and it.within_limit)",
+            "if true and it.within_limit then 1 else 2", "count(it.staff, p -> it.within_limit)",
+        ], on: institution(staff: 4, seed: 9))
+        for values in results {
+            #expect(values == [.null, .null, .bool(true), .int(2), .int(0)])
+        }
+    }
+}
+
+@Suite struct SameTextTests {
+    @Test(arguments: [
+        ("青办发〔2019〕12号", "青办发[2019]12号", true),
+        ("青办发【2019】12号", "青办发［2019］12号", true),
+        ("综合科（法规科）", "综合科(法规科)", true),
+        ("综合 科", "综合科", true),
+        ("综合\u{3000}科", "综合科", true),
+        ("综合科", "综合科", true),
+        ("综合科", "综合室", false),
+        ("人事科", "人事科 ", true),
+        ("办公室", "办公室（", false),
+        ("e\u{301}", "\u{e9}", true),
+        ("", "", true),
+        ("a", "", false),
+    ])
+    func sameTextIgnoresBracketsAndSpaces(a: String, b: String, same: Bool) {
+        #expect(TextNormalization.sameText(a, b) == same)
+        #expect(TextNormalization.sameText(b, a) == same)
+        #expect(TextNormalization.sameText(a, b) == (TextNormalization.normalize(a) == TextNormalization.normalize(b)))
+    }
+}
