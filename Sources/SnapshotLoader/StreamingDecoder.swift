@@ -72,14 +72,7 @@ struct StreamingDecoder {
 
     /// A plain, untagged scalar that YAML reads as null (as `YAMLScalar.isNull`).
     private var atNull: Bool {
-        guard reader.kind == .scalar, reader.scalarStyle == .plain, !reader.scalarHasTag else { return false }
-        let bytes = reader.scalarBytes
-        switch bytes.count {
-        case 0: return true
-        case 1: return bytes[0] == UInt8(ascii: "~")
-        case 4: return bytes.elementsEqual("null".utf8) || bytes.elementsEqual("Null".utf8) || bytes.elementsEqual("NULL".utf8)
-        default: return false
-        }
+        reader.kind == .scalar && reader.scalarStyle == .plain && !reader.scalarHasTag && YAMLScalar.isNullSpelling(reader.scalarBytes)
     }
 
     // MARK: Records and lists

@@ -135,9 +135,8 @@ private final class LibYAMLSource: @unchecked Sendable {
         case YAML_MAPPING_END_EVENT: kind = .mappingEnd
         default: return false
         }
-        let mark = event.pointee.start_mark
         current.pointee.kind = kind
-        current.pointee.start = YAMLMark(line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
+        current.pointee.start = YAMLMark(event.pointee.start_mark)
         if kind == .scalar {
             let scalar = event.pointee.data.scalar
             current.pointee.bytes = UnsafeBufferPointer(start: scalar.value, count: Int(scalar.length))

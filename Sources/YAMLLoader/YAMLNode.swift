@@ -77,8 +77,16 @@ public struct YAMLScalar: Sendable, Hashable {
     /// A plain, untagged scalar that YAML reads as null: empty, `~`, `null`.
     public var isNull: Bool {
         guard style == .plain, tag == nil else { return false }
-        switch value {
-        case "", "~", "null", "Null", "NULL": return true
+        var text = value
+        return text.withUTF8 { YAMLScalar.isNullSpelling($0) }
+    }
+
+    /// The texts that a plain, untagged scalar spells null with: empty, `~`, `null`, `Null`, `NULL`.
+    public static func isNullSpelling(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch bytes.count {
+        case 0: return true
+        case 1: return bytes[0] == UInt8(ascii: "~")
+        case 4: return bytes.elementsEqual("null".utf8) || bytes.elementsEqual("Null".utf8) || bytes.elementsEqual("NULL".utf8)
         default: return false
         }
     }

@@ -166,7 +166,7 @@ private struct TreeBuilder {
     }
 
     private func mark(_ mark: yaml_mark_t) -> YAMLMark {
-        YAMLMark(line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
+        YAMLMark(mark)
     }
 
     private func error(_ kind: YAMLLoadError.Kind, _ mark: YAMLMark) -> YAMLLoadError {
@@ -196,6 +196,13 @@ private struct TreeBuilder {
         }
         let context = parser.context.map { String(cString: $0) }
         return error(.syntax(problem: problem, context: context), at)
+    }
+}
+
+extension YAMLMark {
+    /// libyaml's 0-based mark, 1-based as reported.
+    init(_ mark: yaml_mark_t) {
+        self.init(line: Int32(clamping: mark.line + 1), column: Int32(clamping: mark.column + 1))
     }
 }
 
