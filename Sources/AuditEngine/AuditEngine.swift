@@ -27,33 +27,64 @@ public struct AuditEngine: Sendable {
         let code = snapshot.region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
         let selected = ruleSet.activeRules(forRegion: code).filter { rules?.contains($0.id) ?? true }
         let data = SnapshotData(snapshot, needsRoster: selected.contains { $0.usesRoster })
-        // Each rule on its own (in parallel); the results are put together in rule order.
-        struct Outcome: Sendable {
-            var applied = false
-            var findings: [Finding] = []
-            var failures: [EvaluationFailure] = []
-            var duration: Duration?
-        }
+        // The rules that apply on the snapshot's date, with the citations in force then.
+        let scheduled = selected.map { citationsInForce($0, on: asOf) }
+        // Rules about institutions, their people and their events are evaluated together, institution by
+        // institution, with the institutions cut into contiguous chunks done in parallel; each rule about the
+        // region or about coordination bodies is a task of its own. Results are put back together in rule order,
+        // each rule's in institution order: the report never depends on how the work was divided.
+        let local = selected.indices.filter { scheduled[$0] != nil && selected[$0].scope.isPerInstitution }
+        let global = selected.indices.filter { scheduled[$0] != nil && !selected[$0].scope.isPerInstitution }
+        let institutionCount = data.institutions.count
+        let chunks = local.isEmpty || institutionCount == 0 ? 0 : min(institutionCount, workers.workers * 8)
         let engine = self
-        let outcomes = workers.map(selected.count) { index -> Outcome in
-            let rule = selected[index]
-            guard let citations = engine.citationsInForce(rule, on: asOf) else { return Outcome() }
+        let outcomes = workers.map(global.count + chunks) { task -> [RuleOutcome] in
             let clock = ContinuousClock()
-            let start = measuringRules ? clock.now : nil
-            var run = RuleRun(rule: rule, data: data, citations: citations, catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit)
-            run.evaluateAll()
-            return Outcome(applied: true, findings: run.findings, failures: run.failures, duration: start.map { clock.now - $0 })
+            if task < global.count {
+                let index = global[task]
+                let start = measuringRules ? clock.now : nil
+                var run = RuleRun(rule: selected[index], data: data, citations: scheduled[index] ?? [],
+                                  catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit)
+                run.evaluateAll()
+                return [RuleOutcome(findings: run.findings, failures: run.failures, duration: start.map { clock.now - $0 })]
+            }
+            let chunk = task - global.count
+            let range = (institutionCount * chunk / chunks)..<(institutionCount * (chunk + 1) / chunks)
+            var runs = local.map { RuleRun(rule: selected[$0], data: data, citations: scheduled[$0] ?? [],
+                                           catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit) }
+            var durations = [Duration](repeating: .zero, count: runs.count)
+            for position in range {
+                let institution = data.institutions[position]
+                for index in runs.indices {
+                    if measuringRules {
+                        let start = clock.now
+                        runs[index].evaluate(institution: institution)
+                        durations[index] += clock.now - start
+                    } else {
+                        runs[index].evaluate(institution: institution)
+                    }
+                }
+            }
+            return runs.indices.map { RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures,
+                                                  duration: measuringRules ? durations[$0] : nil) }
         }
         var findings: [Finding] = []
         var failures: [EvaluationFailure] = []
-        var applied = 0
         var timings: [(rule: String, duration: Duration)] = []
-        for (rule, outcome) in zip(selected, outcomes) where outcome.applied {
-            applied += 1
-            if let duration = outcome.duration { timings.append((rule.id, duration)) }
-            findings.append(contentsOf: outcome.findings)
-            failures.append(contentsOf: outcome.failures)
+        for (index, rule) in selected.enumerated() where scheduled[index] != nil {
+            var parts: [RuleOutcome] = []
+            if let task = global.firstIndex(of: index) {
+                parts = outcomes[task]
+            } else if let position = local.firstIndex(of: index) {
+                parts = (0..<chunks).map { outcomes[global.count + $0][position] }
+            }
+            for part in parts {
+                findings.append(contentsOf: part.findings)
+                failures.append(contentsOf: part.failures)
+            }
+            if measuringRules { timings.append((rule.id, parts.reduce(Duration.zero) { $0 + ($1.duration ?? .zero) })) }
         }
+        let applied = local.count + global.count
         findings.sort { a, b in
             if a.subject.id != b.subject.id { return a.subject.id < b.subject.id }
             if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
@@ -93,6 +124,18 @@ public struct AuditEngine: Sendable {
         if rule.effectiveFrom == nil, catalogued > 0, inForce == 0 { return nil }
         return kept
     }
+}
+
+/// What one task found for one rule.
+private struct RuleOutcome: Sendable {
+    var findings: [Finding]
+    var failures: [EvaluationFailure]
+    var duration: Duration?
+}
+
+extension RuleScope {
+    /// Whether a subject of this scope belongs to one institution (the institution itself, a person on its roster, one of its events).
+    var isPerInstitution: Bool { self == .institution || self == .person || self == .event }
 }
 
 /// Snapshot-wide values shared by every rule: lists, indexes, exemptions.

@@ -12,6 +12,10 @@ struct RuleRun {
     let citations: [CitationSpec]
     let catalog: RegulationCatalog
     var frame: EvalFrame
+    /// `when`, tested before `each` is computed (when it does not name the element) …
+    private let whenFirst: (@Sendable (inout EvalFrame) throws -> Bool)?
+    /// … or for each element.
+    private let whenPerElement: (@Sendable (inout EvalFrame) throws -> Bool)?
     private(set) var findings: [Finding] = []
     private(set) var failures: [EvaluationFailure] = []
 
@@ -33,6 +37,9 @@ struct RuleRun {
         self.citations = citations
         self.catalog = catalog
         frame = EvalFrame(slotCount: rule.slotCount, stepLimit: stepLimit, context: data.context)
+        let when = rule.when?.condition
+        whenFirst = rule.whenReadsEach ? nil : when
+        whenPerElement = rule.whenReadsEach ? when : nil
         let bindings = rule.bindings
         frame.slots[bindings.region] = .record(data.snapshot.region)
         frame.slots[bindings.asOf] = .date(data.snapshot.asOf)
@@ -42,84 +49,95 @@ struct RuleRun {
     }
 
     mutating func evaluateAll() {
-        let bindings = rule.bindings
         switch rule.scope {
         case .region:
             let region = data.snapshot.region
-            let subject = Subject(kind: .region, id: region[RuleRun.regionCode].stringValue ?? "",
-                                  name: region[RuleRun.regionName].stringValue, institution: nil)
-            evaluate(.record(region), subject: subject, institution: nil, mark: region.mark)
+            evaluate(.record(region), institution: nil, mark: region.mark) {
+                Subject(kind: .region, id: region[RuleRun.regionCode].stringValue ?? "", name: region[RuleRun.regionName].stringValue, institution: nil)
+            }
+        case .institution, .person, .event:
+            for value in data.institutions { evaluate(institution: value) }
+        case .coordinationBody:
+            for value in data.bodies {
+                guard case .record(let body) = value else { continue }
+                evaluate(value, institution: nil, mark: body.mark) {
+                    Subject(kind: .coordinationBody, id: body[RuleRun.bodyID].stringValue ?? "", name: body[RuleRun.bodyName].stringValue, institution: nil)
+                }
+            }
+        }
+    }
+
+    /// Evaluates an institution-, person- or event-scope rule on one institution: the institution itself,
+    /// each person on its roster or each of its events. (Nothing for rules of other scopes.)
+    mutating func evaluate(institution value: Value) {
+        guard case .record(let institution) = value else { return }
+        switch rule.scope {
         case .institution:
-            for value in data.institutions {
-                guard let institution = value.recordValue else { continue }
-                let subject = Subject(kind: .institution, id: institution[RuleRun.institutionID].stringValue ?? "",
-                                      name: institution[RuleRun.institutionName].stringValue, institution: nil)
-                evaluate(value, subject: subject, institution: institution, mark: institution.mark)
+            evaluate(value, institution: institution, mark: institution.mark) {
+                Subject(kind: .institution, id: institution[RuleRun.institutionID].stringValue ?? "",
+                        name: institution[RuleRun.institutionName].stringValue, institution: nil)
             }
         case .person:
-            for value in data.institutions {
-                guard let institution = value.recordValue else { continue }
-                if let slot = bindings.institution { frame.slots[slot] = value }
-                let institutionID = institution[RuleRun.institutionID].stringValue
-                for person in institution[RuleRun.staff].listValue ?? [] {
-                    guard let record = person.recordValue else { continue }
-                    let subject = Subject(kind: .person, id: record[RuleRun.personID].stringValue ?? "", name: nil, institution: institutionID,
-                                          institutionName: institution[RuleRun.institutionName].stringValue)
-                    evaluate(person, subject: subject, institution: institution, mark: record.mark)
+            guard case .list(let staff) = institution[RuleRun.staff], !staff.isEmpty else { return }
+            if let slot = rule.bindings.institution { frame.slots[slot] = value }
+            for person in staff {
+                guard case .record(let record) = person else { continue }
+                evaluate(person, institution: institution, mark: record.mark) {
+                    Subject(kind: .person, id: record[RuleRun.personID].stringValue ?? "", name: nil,
+                            institution: institution[RuleRun.institutionID].stringValue,
+                            institutionName: institution[RuleRun.institutionName].stringValue)
                 }
             }
         case .event:
-            for value in data.institutions {
-                guard let institution = value.recordValue else { continue }
-                if let slot = bindings.institution { frame.slots[slot] = value }
-                let institutionID = institution[RuleRun.institutionID].stringValue ?? ""
-                for event in institution[RuleRun.events].listValue ?? [] {
-                    guard let record = event.recordValue else { continue }
+            guard case .list(let events) = institution[RuleRun.events], !events.isEmpty else { return }
+            if let slot = rule.bindings.institution { frame.slots[slot] = value }
+            for event in events {
+                guard case .record(let record) = event else { continue }
+                evaluate(event, institution: institution, mark: record.mark) {
+                    let institutionID = institution[RuleRun.institutionID].stringValue ?? ""
                     let type = record[RuleRun.eventType].enumIndex.map { SnapshotSchema.eventType.cases[$0].name } ?? "event"
                     let date = record[RuleRun.eventDate].dateValue?.description ?? ""
-                    let subject = Subject(kind: .event, id: "\(institutionID)/\(type)/\(date)",
-                                          name: institution[RuleRun.institutionName].stringValue, institution: institutionID,
-                                          institutionName: institution[RuleRun.institutionName].stringValue)
-                    evaluate(event, subject: subject, institution: institution, mark: record.mark)
+                    return Subject(kind: .event, id: "\(institutionID)/\(type)/\(date)",
+                                   name: institution[RuleRun.institutionName].stringValue, institution: institutionID,
+                                   institutionName: institution[RuleRun.institutionName].stringValue)
                 }
             }
-        case .coordinationBody:
-            for value in data.bodies {
-                guard let body = value.recordValue else { continue }
-                let subject = Subject(kind: .coordinationBody, id: body[RuleRun.bodyID].stringValue ?? "",
-                                      name: body[RuleRun.bodyName].stringValue, institution: nil)
-                evaluate(value, subject: subject, institution: nil, mark: body.mark)
-            }
+        case .region, .coordinationBody:
+            break
         }
     }
 
-    private mutating func evaluate(_ value: Value, subject: Subject, institution: Record?, mark: ValueMark) {
+    /// Evaluates the rule on one subject. The `Subject` (names and ids as strings) is only made for a finding or a failure.
+    private mutating func evaluate(_ value: Value, institution: Record?, mark: ValueMark, subject: () -> Subject) {
         frame.slots[rule.bindings.it] = value
         frame.steps = 0
         do {
+            if let when = whenFirst, try !when(&frame) { return }
             if let each = rule.each, let slot = rule.bindings.each {
-                let items = try each.evaluate(&frame).listValue ?? []
+                guard case .list(let items) = try each.evaluate(&frame), !items.isEmpty else { return }
                 for item in items {
                     frame.slots[slot] = item
+                    if let when = whenPerElement, try !when(&frame) { continue }
                     try evaluateOne(subject: subject, institution: institution, mark: mark, key: rule.key ?? each, element: item)
                 }
             } else {
+                if let when = whenPerElement, try !when(&frame) { return }
                 try evaluateOne(subject: subject, institution: institution, mark: mark, key: nil, element: nil)
             }
         } catch let error as EvalError {
-            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject, message: error.message, ruleLocation: rule.location))
+            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject(), message: error.message, ruleLocation: rule.location))
         } catch {
-            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject, message: "\(error)", ruleLocation: rule.location))
+            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject(), message: "\(error)", ruleLocation: rule.location))
         }
     }
 
-    private mutating func evaluateOne(subject: Subject, institution: Record?, mark: ValueMark, key: Typed?, element: Value?) throws {
-        if let when = rule.when, try when.evaluate(&frame).boolValue != true { return }
+    private mutating func evaluateOne(subject makeSubject: () -> Subject, institution: Record?, mark: ValueMark, key: Typed?, element: Value?) throws {
         for binding in rule.bindings.lets {
             frame.slots[binding.slot] = try binding.value.evaluate(&frame)
         }
         guard try rule.require.evaluate(&frame).boolValue != true else { return }
         let message = try rule.message.render(&frame)
+        let subject = makeSubject()
         var keyText: String?
         if let key, element != nil {
             let keyValue = rule.key != nil ? try key.evaluate(&frame) : element ?? .null

@@ -22,6 +22,8 @@ public struct ExpressionCompiler {
     public private(set) var errors: [SemaError] = []
     /// True when an expression needs the roster index (`rosters_of`, `roster`).
     public private(set) var usesRoster = false
+    /// The slots of the variables named by the expressions compiled so far (see `forgetReadSlots`).
+    public private(set) var readSlots: Set<Int> = []
     var groupTypes: [String: (key: RuleType, item: RuleType)] = [:]
     /// Indexed `count` call sites compiled so far (each has a place in the frame's cache).
     var countSites = 0
@@ -76,6 +78,9 @@ public struct ExpressionCompiler {
     }
 
     public mutating func noteRosterUse() { usesRoster = true }
+
+    /// Starts a new record of the slots expressions read (`readSlots`), to learn what one expression depends on.
+    public mutating func forgetReadSlots() { readSlots = [] }
 
     // MARK: Entry points
 
@@ -209,7 +214,10 @@ public struct ExpressionCompiler {
 
     private mutating func compileIdentifier(_ name: String, expr: Expr, expected: RuleType?) -> Typed? {
         if let variable = variables[name] {
-            if case .slot(let slot) = variable.root, slot < 0 { return nil }
+            if case .slot(let slot) = variable.root {
+                if slot < 0 { return nil }
+                readSlots.insert(slot)
+            }
             if name == "roster" { usesRoster = true }
             let type = narrowedPaths.contains(name) ? variable.type.unwrapped : variable.type
             return Typed(type, access: Access(variable.root))

@@ -60,6 +60,10 @@ public struct Typed: Sendable {
         return { frame in try evaluate(&frame).boolValue == true }
     }
 
+    /// `test`, for the engine: whether a condition holds (false for a missing value).
+    /// Take it once and keep it: for some expressions each call of the getter makes a new closure.
+    public var condition: @Sendable (inout EvalFrame) throws -> Bool { test }
+
     init(_ type: RuleType, _ evaluate: @escaping Evaluator) {
         parts = Parts(type: type, evaluate: evaluate)
     }

@@ -108,6 +108,8 @@ public struct Rule: Sendable {
     public var eachName: String?
     public var key: Typed?
     public var when: Typed?
+    /// Whether `when` names the `each` element: if not, it is tested before `each` is computed.
+    public var whenReadsEach: Bool
     public var require: Typed
     public var message: MessageTemplate
     public var citations: [CitationSpec]

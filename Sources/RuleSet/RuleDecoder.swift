@@ -175,7 +175,10 @@ struct RuleDecoder {
             }
         }
 
+        compiler.forgetReadSlots()
         let when = keys["when"].flatMap { expression($0.value, with: &compiler, expecting: .bool, what: "when") }
+        // A condition that does not name the `each` element is tested once per subject, before the list is computed.
+        let whenReadsEach = eachSlot.map { compiler.readSlots.contains($0) } ?? false
 
         var lets: [(name: String, slot: Int, type: RuleType, value: Typed)] = []
         var letSources: [(name: String, expression: String)] = []
@@ -234,7 +237,7 @@ struct RuleDecoder {
         let source = RuleSource(when: keys["when"]?.value.scalar?.value, each: eachSource, lets: letSources,
                                 require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "")
         return Rule(id: id, title: title, severity: severity, description: description, scope: scope, pack: pack, regions: nil,
-                    location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, require: require,
+                    location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, whenReadsEach: whenReadsEach, require: require,
                     message: message, citations: citations, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil,
                     overrides: overrides, overridesLocation: keys["overrides"].map { locator.start(of: $0.value) }, examples: examples, bindings: bindings, slotCount: compiler.slotCount,
                     usesRoster: compiler.usesRoster, source: source)

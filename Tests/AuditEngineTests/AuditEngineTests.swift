@@ -179,4 +179,51 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(report.failures.count == 1)
         #expect(report.failures.first?.message.contains("步数上限") == true)
     }
+
+    /// A rule whose `each` would run away: every subject for which it is computed fails at the step limit.
+    private func runawayEach(when condition: String, scope: String = "institution") throws -> AuditReport {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: TestSupport.path("Rules/catalog"), toPath: directory.appendingPathComponent("catalog").path)
+        try TestSupport.write("""
+        - id: T-EACH-001
+          title: 条件与遍历
+          severity: error
+          scope: \(scope)
+          when: \(condition)
+          each:
+            p: filter(roster, a -> count(roster, b -> count(roster, c -> a.person.id == c.person.id) > 0) > 0)
+          require: "true"
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """, to: "t/r.yaml", in: directory)
+        let result = RuleSet.load(directory: directory.path)
+        #expect(result.ruleSet.rules.count == 1, "\(result.diagnostics.diagnostics)")
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        return AuditEngine(ruleSet: result.ruleSet, stepLimit: 50_000, workers: WorkerPool(workers: 3)).audit(snapshot)
+    }
+
+    @Test func aConditionThatDoesNotNameTheElementIsTestedBeforeTheListIsComputed() throws {
+        // Only QH-BG passes `when`: the list is computed (and runs away) for it alone.
+        let report = try runawayEach(when: "it.id == \"QH-BG\"")
+        #expect(report.failures.map(\.subject.id) == ["QH-BG"])
+        #expect(report.failures.first?.message.contains("步数上限") == true)
+        // A condition false everywhere: nothing is computed, nothing fails.
+        #expect(try runawayEach(when: "it.id == \"none\"").failures.isEmpty)
+    }
+
+    @Test func failuresComeInRuleOrderThenInstitutionOrderWhateverTheWorkers() throws {
+        let report = try runawayEach(when: "it.category == party_body")
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let category = SnapshotSchema.institution.requiredSlot("category")
+        let partyBody = try #require(SnapshotSchema.category.index(of: "party_body"))
+        let expected = snapshot.institutions.compactMap(\.recordValue)
+            .filter { $0[category].enumIndex == partyBody }
+            .compactMap { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue }
+        #expect(expected.count > 3)
+        #expect(report.failures.map(\.subject.id) == expected)
+    }
 }
