@@ -51,64 +51,33 @@ struct RuleRun {
     mutating func evaluateAll() {
         switch rule.scope {
         case .region:
-            let region = data.snapshot.region
-            evaluate(.record(region), institution: nil, mark: region.mark) {
-                Subject(kind: .region, id: region[RuleRun.regionCode].stringValue ?? "", name: region[RuleRun.regionName].stringValue, institution: nil)
-            }
+            evaluate(.record(data.snapshot.region))
         case .institution, .person, .event:
             for value in data.institutions { evaluate(institution: value) }
         case .coordinationBody:
-            for value in data.bodies {
-                guard case .record(let body) = value else { continue }
-                evaluate(value, institution: nil, mark: body.mark) {
-                    Subject(kind: .coordinationBody, id: body[RuleRun.bodyID].stringValue ?? "", name: body[RuleRun.bodyName].stringValue, institution: nil)
-                }
-            }
+            for value in data.bodies { evaluate(value) }
         }
     }
 
     /// Evaluates an institution-, person- or event-scope rule on one institution: the institution itself,
     /// each person on its roster or each of its events. (Nothing for rules of other scopes.)
     mutating func evaluate(institution value: Value) {
-        guard case .record(let institution) = value else { return }
         switch rule.scope {
         case .institution:
-            evaluate(value, institution: institution, mark: institution.mark) {
-                Subject(kind: .institution, id: institution[RuleRun.institutionID].stringValue ?? "",
-                        name: institution[RuleRun.institutionName].stringValue, institution: nil)
-            }
-        case .person:
-            guard case .list(let staff) = institution[RuleRun.staff], !staff.isEmpty else { return }
+            evaluate(value)
+        case .person, .event:
+            guard case .record(let institution) = value,
+                  case .list(let subjects) = institution[rule.scope == .person ? RuleRun.staff : RuleRun.events], !subjects.isEmpty else { return }
             if let slot = rule.bindings.institution { frame.slots[slot] = value }
-            for person in staff {
-                guard case .record(let record) = person else { continue }
-                evaluate(person, institution: institution, mark: record.mark) {
-                    Subject(kind: .person, id: record[RuleRun.personID].stringValue ?? "", name: nil,
-                            institution: institution[RuleRun.institutionID].stringValue,
-                            institutionName: institution[RuleRun.institutionName].stringValue)
-                }
-            }
-        case .event:
-            guard case .list(let events) = institution[RuleRun.events], !events.isEmpty else { return }
-            if let slot = rule.bindings.institution { frame.slots[slot] = value }
-            for event in events {
-                guard case .record(let record) = event else { continue }
-                evaluate(event, institution: institution, mark: record.mark) {
-                    let institutionID = institution[RuleRun.institutionID].stringValue ?? ""
-                    let type = record[RuleRun.eventType].enumIndex.map { SnapshotSchema.eventType.cases[$0].name } ?? "event"
-                    let date = record[RuleRun.eventDate].dateValue?.description ?? ""
-                    return Subject(kind: .event, id: "\(institutionID)/\(type)/\(date)",
-                                   name: institution[RuleRun.institutionName].stringValue, institution: institutionID,
-                                   institutionName: institution[RuleRun.institutionName].stringValue)
-                }
-            }
+            for subject in subjects { evaluate(subject) }
         case .region, .coordinationBody:
             break
         }
     }
 
-    /// Evaluates the rule on one subject. The `Subject` (names and ids as strings) is only made for a finding or a failure.
-    private mutating func evaluate(_ value: Value, institution: Record?, mark: ValueMark, subject: () -> Subject) {
+    /// Evaluates the rule on one subject, `it`. What is reported about the subject (a `Subject`, with its names and
+    /// ids as strings; its institution; its place in the snapshot) is read from the frame only for a finding or a failure.
+    private mutating func evaluate(_ value: Value) {
         frame.slots[rule.bindings.it] = value
         frame.steps = 0
         do {
@@ -118,26 +87,67 @@ struct RuleRun {
                 for item in items {
                     frame.slots[slot] = item
                     if let when = whenPerElement, try !when(&frame) { continue }
-                    try evaluateOne(subject: subject, institution: institution, mark: mark, key: rule.key ?? each, element: item)
+                    try evaluateOne(key: rule.key ?? each, element: item)
                 }
             } else {
                 if let when = whenPerElement, try !when(&frame) { return }
-                try evaluateOne(subject: subject, institution: institution, mark: mark, key: nil, element: nil)
+                try evaluateOne(key: nil, element: nil)
             }
         } catch let error as EvalError {
-            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject(), message: error.message, ruleLocation: rule.location))
+            failures.append(EvaluationFailure(ruleID: rule.id, subject: currentSubject(), message: error.message, ruleLocation: rule.location))
         } catch {
-            failures.append(EvaluationFailure(ruleID: rule.id, subject: subject(), message: "\(error)", ruleLocation: rule.location))
+            failures.append(EvaluationFailure(ruleID: rule.id, subject: currentSubject(), message: "\(error)", ruleLocation: rule.location))
         }
     }
 
-    private mutating func evaluateOne(subject makeSubject: () -> Subject, institution: Record?, mark: ValueMark, key: Typed?, element: Value?) throws {
+    /// The record being evaluated (`it`).
+    private var currentRecord: Record? { frame.slots[rule.bindings.it].recordValue }
+
+    /// The institution the subject belongs to (itself for an institution rule; nil for a region or a coordination body).
+    private var currentInstitution: Record? {
+        switch rule.scope {
+        case .institution: currentRecord
+        case .person, .event: rule.bindings.institution.flatMap { frame.slots[$0].recordValue }
+        case .region, .coordinationBody: nil
+        }
+    }
+
+    /// The subject being evaluated, as reported.
+    private func currentSubject() -> Subject {
+        let record = currentRecord ?? Record(values: [], marks: [], mark: .none)
+        func text(_ slot: Int) -> String? { slot < record.values.count ? record[slot].stringValue : nil }
+        switch rule.scope {
+        case .region:
+            return Subject(kind: .region, id: text(RuleRun.regionCode) ?? "", name: text(RuleRun.regionName), institution: nil)
+        case .coordinationBody:
+            return Subject(kind: .coordinationBody, id: text(RuleRun.bodyID) ?? "", name: text(RuleRun.bodyName), institution: nil)
+        case .institution:
+            return Subject(kind: .institution, id: text(RuleRun.institutionID) ?? "", name: text(RuleRun.institutionName), institution: nil)
+        case .person:
+            let institution = currentInstitution
+            return Subject(kind: .person, id: text(RuleRun.personID) ?? "", name: nil,
+                           institution: institution?[RuleRun.institutionID].stringValue,
+                           institutionName: institution?[RuleRun.institutionName].stringValue)
+        case .event:
+            let institution = currentInstitution
+            let institutionID = institution?[RuleRun.institutionID].stringValue ?? ""
+            let type = record.values.isEmpty ? nil : record[RuleRun.eventType].enumIndex.map { SnapshotSchema.eventType.cases[$0].name }
+            let date = record.values.isEmpty ? "" : record[RuleRun.eventDate].dateValue?.description ?? ""
+            return Subject(kind: .event, id: "\(institutionID)/\(type ?? "event")/\(date)",
+                           name: institution?[RuleRun.institutionName].stringValue, institution: institutionID,
+                           institutionName: institution?[RuleRun.institutionName].stringValue)
+        }
+    }
+
+    private mutating func evaluateOne(key: Typed?, element: Value?) throws {
         for binding in rule.bindings.lets {
             frame.slots[binding.slot] = try binding.value.evaluate(&frame)
         }
         guard try rule.require.evaluate(&frame).boolValue != true else { return }
         let message = try rule.message.render(&frame)
-        let subject = makeSubject()
+        let subject = currentSubject()
+        let institution = currentInstitution
+        let mark = currentRecord?.mark ?? .none
         var keyText: String?
         if let key, element != nil {
             let keyValue = rule.key != nil ? try key.evaluate(&frame) : element ?? .null
