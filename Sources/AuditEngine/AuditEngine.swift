@@ -155,14 +155,22 @@ struct SnapshotData: Sendable {
         let staffSlot = SnapshotSchema.institution.requiredSlot("staff")
         let personID = SnapshotSchema.person.requiredSlot("id")
         var byID: [String: Record] = [:]
+        byID.reserveCapacity(institutions.count)
         var rosterByPerson: [String: [Value]] = [:]
         var roster: [Value] = []
+        if needsRoster {
+            let rows = institutions.reduce(0) { $0 + ($1.recordValue?[staffSlot].listValue?.count ?? 0) }
+            rosterByPerson.reserveCapacity(rows)
+            roster.reserveCapacity(rows)
+        }
+        // Every entry shares one array of (unknown) marks.
+        let entryMarks: [ValueMark] = [.none, .none]
         for value in institutions {
             guard let institution = value.recordValue else { continue }
             if let id = institution[idSlot].stringValue, byID[id] == nil { byID[id] = institution }
             guard needsRoster else { continue }
             for person in institution[staffSlot].listValue ?? [] {
-                let entry = Value.record(Record(values: [person, value], marks: [.none, .none], mark: person.recordValue?.mark ?? .none))
+                let entry = Value.record(Record(values: [person, value], marks: entryMarks, mark: person.recordValue?.mark ?? .none))
                 roster.append(entry)
                 if let id = person.recordValue?[personID].stringValue { rosterByPerson[id, default: []].append(entry) }
             }

@@ -201,7 +201,7 @@ private final class EventPrefetcher: @unchecked Sendable {
                     ended = true
                     break
                 }
-                batch.append(event.pointee)
+                _ = batch.append(event)
                 if event.pointee.kind == .streamEnd {
                     ended = true
                     break
@@ -247,60 +247,79 @@ private final class EventPrefetcher: @unchecked Sendable {
 
 /// A batch of events with their scalars' bytes, in buffers that are reused from batch to batch.
 private final class EventBatch: @unchecked Sendable {
-    private(set) var count = 0
-    var failed = false
-    private var events: [YAMLEventReader.Current]
-    private var offsets: [Int]
-    private var bytes: UnsafeMutablePointer<UInt8>
-    private var byteCapacity: Int
-    private var byteCount = 0
+    /// All mutable state sits behind pointers: a class's stored `var`s would cost a dynamic exclusivity
+    /// check at every access, and this is called once per event of the file.
+    private struct State {
+        var count = 0
+        var failed = false
+        var bytes: UnsafeMutablePointer<UInt8>
+        var byteCapacity: Int
+        var byteCount = 0
+    }
+
+    let capacity: Int
+    private let state: UnsafeMutablePointer<State>
+    private let events: UnsafeMutablePointer<YAMLEventReader.Current>
+    private let offsets: UnsafeMutablePointer<Int>
+
+    var count: Int { state.pointee.count }
+    var failed: Bool {
+        get { state.pointee.failed }
+        set { state.pointee.failed = newValue }
+    }
 
     init(capacity: Int) {
-        events = []
-        events.reserveCapacity(capacity)
-        offsets = []
-        offsets.reserveCapacity(capacity)
-        byteCapacity = 1 << 18
-        bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
+        self.capacity = capacity
+        let byteCapacity = 1 << 18
+        state = UnsafeMutablePointer<State>.allocate(capacity: 1)
+        state.initialize(to: State(bytes: UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity), byteCapacity: byteCapacity))
+        events = UnsafeMutablePointer<YAMLEventReader.Current>.allocate(capacity: capacity)
+        offsets = UnsafeMutablePointer<Int>.allocate(capacity: capacity)
     }
 
     deinit {
-        bytes.deallocate()
+        state.pointee.bytes.deallocate()
+        state.deallocate()
+        events.deallocate()
+        offsets.deallocate()
     }
 
     func reset() {
-        count = 0
-        failed = false
-        byteCount = 0
-        events.removeAll(keepingCapacity: true)
-        offsets.removeAll(keepingCapacity: true)
+        state.pointee.count = 0
+        state.pointee.failed = false
+        state.pointee.byteCount = 0
     }
 
-    /// Copies the event (and its scalar's bytes, which libyaml frees at its next event).
-    func append(_ event: YAMLEventReader.Current) {
-        let length = event.bytes.count
-        if byteCount + length > byteCapacity {
-            var capacity = byteCapacity * 2
-            while byteCount + length > capacity { capacity *= 2 }
-            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-            grown.update(from: bytes, count: byteCount)
-            bytes.deallocate()
-            bytes = grown
-            byteCapacity = capacity
+    /// Copies the event (and its scalar's bytes, which libyaml frees at its next event); false when the batch is full.
+    func append(_ event: UnsafePointer<YAMLEventReader.Current>) -> Bool {
+        let index = state.pointee.count
+        guard index < capacity else { return false }
+        let length = event.pointee.bytes.count
+        let byteCount = state.pointee.byteCount
+        if byteCount + length > state.pointee.byteCapacity {
+            var grownCapacity = state.pointee.byteCapacity * 2
+            while byteCount + length > grownCapacity { grownCapacity *= 2 }
+            let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: grownCapacity)
+            grown.update(from: state.pointee.bytes, count: byteCount)
+            state.pointee.bytes.deallocate()
+            state.pointee.bytes = grown
+            state.pointee.byteCapacity = grownCapacity
         }
-        if let base = event.bytes.baseAddress, length > 0 {
-            (bytes + byteCount).update(from: base, count: length)
+        if let base = event.pointee.bytes.baseAddress, length > 0 {
+            (state.pointee.bytes + byteCount).update(from: base, count: length)
         }
-        offsets.append(byteCount)
-        byteCount += length
-        events.append(event)
-        count += 1
+        // `Current` is a plain value (no references): copying it into raw memory needs no initialisation.
+        (events + index).initialize(to: event.pointee)
+        offsets[index] = byteCount
+        state.pointee.byteCount = byteCount + length
+        state.pointee.count = index + 1
+        return true
     }
 
     /// The event at `index`, its bytes pointing into this batch.
     func event(at index: Int) -> YAMLEventReader.Current {
         var event = events[index]
-        event.bytes = UnsafeBufferPointer(start: bytes + offsets[index], count: event.bytes.count)
+        event.bytes = UnsafeBufferPointer(start: state.pointee.bytes + offsets[index], count: event.bytes.count)
         return event
     }
 }
