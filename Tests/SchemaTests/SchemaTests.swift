@@ -103,3 +103,17 @@ import Testing
         #expect(OrderedJSON.string("a\"b\\c\n\u{1}").rendered() == "\"a\\\"b\\\\c\\n\\u0001\"")
     }
 }
+
+@Suite struct OrderedJSONTests {
+    /// Text with nothing to escape is appended whole; everything else is escaped: either way, a JSON reader gets the text back.
+    @Test(arguments: ["清河县机构编制委员会办公室", "plain ascii", "", "引号\"与反斜杠\\", "行\n换\r\t制表", "\u{01}\u{1F}控制",
+                      "段落\u{2028}分隔\u{2029}", "破折号——“引号”…", "emoji 🏛️ 与组合字符 é"])
+    func quotedTextReadsBack(text: String) throws {
+        var output = ""
+        OrderedJSON.quote(text, into: &output)
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(output)]".utf8)) as? [String]
+        #expect(decoded == [text])
+        #expect(!output.contains("\u{2028}") && !output.contains("\u{2029}"), "line separators escaped for JavaScript")
+        #expect(!output.unicodeScalars.contains { $0.value < 0x20 }, "no raw control characters")
+    }
+}
