@@ -99,38 +99,44 @@ final class CountIndex: Sendable {
         var numberOf = groupOf
         var counted = 0
         var numberKind: Int?
-        for item in items {
-            let key = CountIndex.key(of: item, plan.keys)
-            let position: Int
-            if let found = CountIndex.position(of: key, keys, positions) {
-                position = found
-            } else {
-                position = keys.count
-                keys.append(key)
-                groups.append(Group())
-                if keys.count > CountIndex.linearLimit {
-                    if positions.isEmpty {
-                        for (known, existing) in keys.enumerated() { positions[existing] = known }
-                    } else {
-                        positions[key] = position
+        // The elements are read in place (an element copied out of the array would be retained and
+        // released, the bulk of the cost of building an index).
+        let complete = items.withUnsafeBufferPointer { buffer in
+            for element in buffer.indices {
+                let key = CountIndex.key(of: buffer[element], plan.keys)
+                let position: Int
+                if let found = CountIndex.position(of: key, keys, positions) {
+                    position = found
+                } else {
+                    position = keys.count
+                    keys.append(key)
+                    groups.append(Group())
+                    if keys.count > CountIndex.linearLimit {
+                        if positions.isEmpty {
+                            for (known, existing) in keys.enumerated() { positions[existing] = known }
+                        } else {
+                            positions[key] = position
+                        }
                     }
                 }
+                groups[position].total += 1
+                guard let order else { continue }
+                let value = order.key.value(from: buffer[element])
+                if value.isNull, order.fallback != nil {
+                    groups[position].missing += 1
+                    continue
+                }
+                let kind = CountIndex.kind(of: value)
+                guard let number = CountIndex.number(value, isEnum: order.isEnum), numberKind ?? kind == kind else { return false }
+                numberKind = kind
+                groupOf[counted] = position
+                numberOf[counted] = number
+                counted += 1
+                groups[position].end += 1
             }
-            groups[position].total += 1
-            guard let order else { continue }
-            let value = order.key.value(from: item)
-            if value.isNull, order.fallback != nil {
-                groups[position].missing += 1
-                continue
-            }
-            let kind = CountIndex.kind(of: value)
-            guard let number = CountIndex.number(value, isEnum: order.isEnum), numberKind ?? kind == kind else { return nil }
-            numberKind = kind
-            groupOf[counted] = position
-            numberOf[counted] = number
-            counted += 1
-            groups[position].end += 1
+            return true
         }
+        guard complete else { return nil }
         // Place the keys group after group, then sort each group's keys where they are.
         var offset = 0
         for position in groups.indices {
