@@ -250,3 +250,66 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         #expect(TextNormalization.sameText(a, b) == (TextNormalization.normalize(a) == TextNormalization.normalize(b)))
     }
 }
+
+@Suite struct OrderedRosterTests {
+    /// A roster entry: a person (with the id, or without one when `id` is nil) and an institution.
+    private static func entry(_ id: String?, institution: String) -> Value {
+        var person = [Value](repeating: .null, count: SnapshotSchema.person.fields.count)
+        if let id { person[SnapshotSchema.person.requiredSlot("id")] = .string(id) }
+        var place = [Value](repeating: .null, count: SnapshotSchema.institution.fields.count)
+        place[SnapshotSchema.institution.requiredSlot("id")] = .string(institution)
+        return .record(Record(values: [.record(Record(values: person, marks: [], mark: .none)),
+                                       .record(Record(values: place, marks: [], mark: .none))], marks: [], mark: .none))
+    }
+
+    /// The index by person id the engine builds (`SnapshotData`).
+    private static func byPerson(_ roster: [Value]) -> [String: [Value]] {
+        var index: [String: [Value]] = [:]
+        for entry in roster {
+            guard let id = entry.recordValue?[0].recordValue?[SnapshotSchema.person.requiredSlot("id")].stringValue else { continue }
+            index[id, default: []].append(entry)
+        }
+        return index
+    }
+
+    /// `rosters_of(pid)` for each id in turn, in one frame, with a context built each way.
+    private static func lookUp(_ ids: [String], roster: [Value]) throws -> (ordered: [Value], hashed: [Value]) {
+        var compiler = ExpressionCompiler()
+        let slot = compiler.declare("pid", type: .string)
+        guard let typed = compiler.compile("rosters_of(pid)") else {
+            Issue.record("\(compiler.errors)")
+            return ([], [])
+        }
+        func run(_ context: EvalContext) throws -> [Value] {
+            var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: context)
+            return try ids.map { id in
+                frame.slots[slot] = .string(id)
+                return try typed.evaluate(&frame)
+            }
+        }
+        return (try run(EvalContext(institutionsByID: [:], roster: roster)),
+                try run(EvalContext(institutionsByID: [:], rosterByPerson: byPerson(roster))))
+    }
+
+    @Test(arguments: [0, 1, 5, 60, 400])
+    func orderedLookupsEqualLookupsByID(size: Int) throws {
+        var random = Generator(state: UInt64(size) &+ 17)
+        // Persons listed in two or three institutions, and entries without an id.
+        let roster = (0..<size).map { position in
+            OrderedRosterTests.entry(random.next(9) == 0 ? nil : "P\(random.next(max(1, size * 3 / 4)))", institution: "I\(position / 7)")
+        }
+        let listed = roster.compactMap { $0.recordValue?[0].recordValue?[SnapshotSchema.person.requiredSlot("id")].stringValue }
+        let orders = [
+            listed,  // the engine's order
+            listed.reversed(),
+            listed.enumerated().filter { $0.offset % 3 != 0 }.map(\.element),  // some persons skipped
+            (0..<size).map { _ in listed.isEmpty ? "P0" : listed[random.next(listed.count)] },  // any order, repeats
+            ["nobody", ""] + listed.prefix(3) + ["nobody"] + listed.prefix(3),  // ids not in the roster
+        ]
+        for ids in orders {
+            let (ordered, hashed) = try OrderedRosterTests.lookUp(ids, roster: roster)
+            #expect(ordered == hashed)
+        }
+        #expect(EvalContext(institutionsByID: [:], roster: roster).rosterByPerson == OrderedRosterTests.byPerson(roster))
+    }
+}
