@@ -143,6 +143,30 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         }
     }
 
+    @Test func aSiteMovingFromListToListGivesTheSameCounts() throws {
+        // As a rule on persons: one frame, institution after institution, each person of each. After
+        // a list counted several times, the next list is indexed the first time it is seen; lists
+        // of every size, empty ones and lists of one person among them.
+        let sizes = [12, 0, 1, 30, 2, 0, 25, 1, 1, 40, 3, 17]
+        let subjects = sizes.enumerated().map { institution(staff: $0.element, seed: UInt64($0.offset) &+ 101) }
+        var compiler = ExpressionCompiler()
+        let itSlot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+        let personSlot = compiler.declare("p0", type: .record(SnapshotSchema.person))
+        let pairs = IndexedCountTests.pairs.compactMap { pair in compiler.compile(pair.0).flatMap { fast in compiler.compile(pair.1).map { (fast, $0) } } }
+        #expect(pairs.count == IndexedCountTests.pairs.count, "\(compiler.errors)")
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: .empty)
+        let staff = SnapshotSchema.institution.requiredSlot("staff")
+        for subject in subjects + subjects.reversed() {
+            frame.slots[itSlot] = subject
+            for person in subject.recordValue?[staff].listValue ?? [] {
+                frame.slots[personSlot] = person
+                for (fast, slow) in pairs {
+                    #expect(try fast.evaluate(&frame) == slow.evaluate(&frame))
+                }
+            }
+        }
+    }
+
     @Test func indexedCountsAreChargedLikeCountingOneByOne() {
         // 200 × 200 steps: over the limit, indexed or not.
         let subject = institution(staff: 200, seed: 5)
