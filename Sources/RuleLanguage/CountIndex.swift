@@ -9,7 +9,8 @@ import Schema
 /// person's day compares every pair of a roster. With the plan, the roster is grouped by the
 /// equality keys and each group sorted by the ordering key once; each count is then a lookup and
 /// two binary searches. The result is the same number, for every list.
-struct CountPlan: Sendable {
+/// (A class, so that reading its parts while building an index copies none of them.)
+final class CountPlan: Sendable {
     /// The call site (its number in the frame's cache, and an identity that no other site shares).
     let site: Int
     let token: CountSite
@@ -17,6 +18,14 @@ struct CountPlan: Sendable {
     let keys: [Access]
     let values: [Evaluator]
     let order: OrderTest?
+
+    init(site: Int, token: CountSite, keys: [Access], values: [Evaluator], order: OrderTest?) {
+        self.site = site
+        self.token = token
+        self.keys = keys
+        self.values = values
+        self.order = order
+    }
 }
 
 /// The ordering test of a count plan: `comparison` holds for `order(key ?? fallback, bound)`.
@@ -49,6 +58,8 @@ final class CountCacheEntry {
     var index: CountIndex?
     /// Set when the list cannot be indexed (ordering keys that are not numbers, dates or enum values).
     var unindexable = false
+    /// How many counts the index has answered.
+    var lookups = 0
 
     init(token: CountSite, items: [Value]) {
         self.token = token
@@ -99,38 +110,44 @@ final class CountIndex: Sendable {
         var numberOf = groupOf
         var counted = 0
         var numberKind: Int?
-        for item in items {
-            let key = CountIndex.key(of: item, plan.keys)
-            let position: Int
-            if let found = CountIndex.position(of: key, keys, positions) {
-                position = found
-            } else {
-                position = keys.count
-                keys.append(key)
-                groups.append(Group())
-                if keys.count > CountIndex.linearLimit {
-                    if positions.isEmpty {
-                        for (known, existing) in keys.enumerated() { positions[existing] = known }
-                    } else {
-                        positions[key] = position
+        // The elements are read in place (an element copied out of the array would be retained and
+        // released, the bulk of the cost of building an index).
+        let complete = items.withUnsafeBufferPointer { buffer in
+            for element in buffer.indices {
+                let key = CountIndex.key(of: buffer[element], plan.keys)
+                let position: Int
+                if let found = CountIndex.position(of: key, keys, positions) {
+                    position = found
+                } else {
+                    position = keys.count
+                    keys.append(key)
+                    groups.append(Group())
+                    if keys.count > CountIndex.linearLimit {
+                        if positions.isEmpty {
+                            for (known, existing) in keys.enumerated() { positions[existing] = known }
+                        } else {
+                            positions[key] = position
+                        }
                     }
                 }
+                groups[position].total += 1
+                guard let order else { continue }
+                let value = order.key.value(from: buffer[element])
+                if value.isNull, order.fallback != nil {
+                    groups[position].missing += 1
+                    continue
+                }
+                let kind = CountIndex.kind(of: value)
+                guard let number = CountIndex.number(value, isEnum: order.isEnum), numberKind ?? kind == kind else { return false }
+                numberKind = kind
+                groupOf[counted] = position
+                numberOf[counted] = number
+                counted += 1
+                groups[position].end += 1
             }
-            groups[position].total += 1
-            guard let order else { continue }
-            let value = order.key.value(from: item)
-            if value.isNull, order.fallback != nil {
-                groups[position].missing += 1
-                continue
-            }
-            let kind = CountIndex.kind(of: value)
-            guard let number = CountIndex.number(value, isEnum: order.isEnum), numberKind ?? kind == kind else { return nil }
-            numberKind = kind
-            groupOf[counted] = position
-            numberOf[counted] = number
-            counted += 1
-            groups[position].end += 1
+            return true
         }
+        guard complete else { return nil }
         // Place the keys group after group, then sort each group's keys where they are.
         var offset = 0
         for position in groups.indices {
@@ -247,20 +264,31 @@ extension EvalFrame {
     /// The count by `plan`'s index when this call site has seen `items` (the same array) before;
     /// nil the first time, when the caller tests each element as usual. A list seen once, as in a
     /// rule on institutions, so costs nothing extra; a list seen for each of its elements is indexed.
+    /// When the site's previous list was counted from its index more than once (a rule on persons
+    /// counting in each institution's roster), a new list is indexed the first time it is seen.
     mutating func indexedCount(_ items: [Value], _ plan: CountPlan) throws -> Int? {
         if plan.site >= countCache.count {
             countCache.append(contentsOf: repeatElement(nil, count: plan.site + 1 - countCache.count))
         }
-        guard let entry = countCache[plan.site], entry.remembers(items, at: plan.token) else {
-            countCache[plan.site] = CountCacheEntry(token: plan.token, items: items)
-            return nil
+        let entry: CountCacheEntry
+        if let known = countCache[plan.site], known.remembers(items, at: plan.token) {
+            entry = known
+        } else {
+            let previous = countCache[plan.site]
+            entry = CountCacheEntry(token: plan.token, items: items)
+            countCache[plan.site] = entry
+            guard let previous, previous.token === plan.token, previous.lookups > 1 else { return nil }
         }
-        if let index = entry.index { return try index.count(plan, &self) }
+        if let index = entry.index {
+            entry.lookups += 1
+            return try index.count(plan, &self)
+        }
         guard !entry.unindexable, let index = CountIndex(items, plan: plan) else {
             entry.unindexable = true
             return nil
         }
         entry.index = index
+        entry.lookups += 1
         return try index.count(plan, &self)
     }
 }

@@ -21,15 +21,107 @@ public enum EvalError: Error, Sendable, Equatable {
 /// Built once per audit and shared, read-only, by every evaluation.
 public final class EvalContext: Sendable {
     public let institutionsByID: [String: Record]
+    /// Given person → roster entries; empty when the context was built from the roster in order.
+    private let givenRosterByPerson: [String: [Value]]
+    private let orderedRoster: OrderedRoster?
+
     /// Person id → roster entries (`RosterEntry` records) in which the person appears.
-    public let rosterByPerson: [String: [Value]]
+    public var rosterByPerson: [String: [Value]] {
+        guard let orderedRoster else { return givenRosterByPerson }
+        return orderedRoster.groupOf.mapValues { orderedRoster.groups[$0] }
+    }
 
     public init(institutionsByID: [String: Record], rosterByPerson: [String: [Value]]) {
         self.institutionsByID = institutionsByID
-        self.rosterByPerson = rosterByPerson
+        givenRosterByPerson = rosterByPerson
+        orderedRoster = nil
+    }
+
+    /// A context whose roster index remembers the order of `roster` (`RosterEntry` records, person
+    /// and institution). When persons are evaluated in that order (institutions in order, each one's
+    /// staff in order), `rosters_of(it.id)` finds each one's entries next to the last one's instead of
+    /// hashing the id.
+    public init(institutionsByID: [String: Record], roster: [Value]) {
+        self.institutionsByID = institutionsByID
+        givenRosterByPerson = [:]
+        orderedRoster = OrderedRoster(roster)
     }
 
     public static let empty = EvalContext(institutionsByID: [:], rosterByPerson: [:])
+
+    /// The roster entries of `person`. `cursor` is the frame's place in the roster order: where
+    /// the previous person was found (see `OrderedRoster`).
+    func rosterEntries(of person: String, cursor: inout Int) -> [Value] {
+        guard let orderedRoster else { return givenRosterByPerson[person] ?? [] }
+        return orderedRoster.entries(of: person, cursor: &cursor)
+    }
+}
+
+/// The roster grouped by person, with the person and group of each entry in roster order.
+///
+/// A lookup first looks at the entry after the previous one found; only when that is another
+/// person does it hash the id (and continue from that person's first entry). The answer is the
+/// same either way: the entries of the group whose person has that id.
+final class OrderedRoster: Sendable {
+    /// Person id → its group.
+    let groupOf: [String: Int]
+    /// Per group, the entries of one person in roster order.
+    let groups: [[Value]]
+    /// Per entry in roster order: its person's id and group.
+    private let persons: [String]
+    private let groupAt: [Int]
+    /// Per group, the position of its first entry.
+    private let firstPosition: [Int]
+
+    private static let person = SyntheticRecords.rosterEntry.requiredSlot("person")
+    private static let personID = SnapshotSchema.person.requiredSlot("id")
+
+    init(_ roster: [Value]) {
+        var groupOf: [String: Int] = [:]
+        var groups: [[Value]] = []
+        var persons: [String] = []
+        var groupAt: [Int] = []
+        var firstPosition: [Int] = []
+        for entry in roster {
+            // Entries without a person id are in no group (as in an index by id).
+            guard let id = entry.recordValue?[OrderedRoster.person].recordValue?[OrderedRoster.personID].stringValue else { continue }
+            // One hashing of the id: a new person gets the next group through the default.
+            var isNew = false
+            let group = OrderedRoster.assign(&groupOf[id, default: -1], next: groups.count, isNew: &isNew)
+            if isNew {
+                groups.append([entry])
+                firstPosition.append(persons.count)
+            } else {
+                groups[group].append(entry)
+            }
+            persons.append(id)
+            groupAt.append(group)
+        }
+        self.groupOf = groupOf
+        self.groups = groups
+        self.persons = persons
+        self.groupAt = groupAt
+        self.firstPosition = firstPosition
+    }
+
+    private static func assign(_ group: inout Int, next: Int, isNew: inout Bool) -> Int {
+        if group < 0 {
+            group = next
+            isNew = true
+        }
+        return group
+    }
+
+    func entries(of person: String, cursor: inout Int) -> [Value] {
+        if cursor >= 0, cursor < persons.count, persons[cursor] == person {
+            let group = groupAt[cursor]
+            cursor += 1
+            return groups[group]
+        }
+        guard let group = groupOf[person] else { return [] }
+        cursor = firstPosition[group] + 1
+        return groups[group]
+    }
 }
 
 /// The mutable state of one evaluation: variable slots and the step budget.
@@ -44,6 +136,8 @@ public struct EvalFrame {
     var countCache: [CountCacheEntry?] = []
     /// The last `rosters_of` lookup: a rule often asks twice for the same person.
     private var lastRosters: (person: String, entries: [Value])?
+    /// Where the next person is expected in the context's roster order (see `OrderedRoster`).
+    private var rosterCursor = 0
 
     public init(slotCount: Int, stepLimit: Int, context: EvalContext) {
         slots = [Value](repeating: .null, count: slotCount)
@@ -60,7 +154,7 @@ public struct EvalFrame {
     /// The roster entries of a person (see `EvalContext.rosterByPerson`).
     mutating func rosters(of person: String) -> [Value] {
         if let last = lastRosters, last.person == person { return last.entries }
-        let entries = context.rosterByPerson[person] ?? []
+        let entries = context.rosterEntries(of: person, cursor: &rosterCursor)
         lastRosters = (person, entries)
         return entries
     }

@@ -8,9 +8,10 @@ typealias Predicate = @Sendable (inout EvalFrame) throws -> Bool
 /// The parts live in one immutable shared box, so that copying a `Typed` (the engine copies the
 /// bindings of a rule for every subject) costs one reference count instead of one per part.
 public struct Typed: Sendable {
-    private final class Parts: Sendable {
+    @usableFromInline
+    final class Parts: Sendable {
         let type: RuleType
-        let evaluate: Evaluator
+        @usableFromInline let evaluate: Evaluator
         let constant: Value?
         let access: Access?
         let test: Predicate?
@@ -24,15 +25,17 @@ public struct Typed: Sendable {
         }
     }
 
-    private var parts: Parts
+    @usableFromInline
+    private(set) var parts: Parts
 
     public var type: RuleType {
         get { parts.type }
         set { parts = Parts(type: newValue, evaluate: parts.evaluate, constant: parts.constant, access: parts.access, test: parts.test) }
     }
 
+    /// Inlinable, so that the engine calls the closure without retaining and releasing it each time.
     public var evaluate: Evaluator {
-        get { parts.evaluate }
+        @inlinable get { parts.evaluate }
         set { parts = Parts(type: parts.type, evaluate: newValue) }
     }
 

@@ -143,6 +143,30 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         }
     }
 
+    @Test func aSiteMovingFromListToListGivesTheSameCounts() throws {
+        // As a rule on persons: one frame, institution after institution, each person of each. After
+        // a list counted several times, the next list is indexed the first time it is seen; lists
+        // of every size, empty ones and lists of one person among them.
+        let sizes = [12, 0, 1, 30, 2, 0, 25, 1, 1, 40, 3, 17]
+        let subjects = sizes.enumerated().map { institution(staff: $0.element, seed: UInt64($0.offset) &+ 101) }
+        var compiler = ExpressionCompiler()
+        let itSlot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+        let personSlot = compiler.declare("p0", type: .record(SnapshotSchema.person))
+        let pairs = IndexedCountTests.pairs.compactMap { pair in compiler.compile(pair.0).flatMap { fast in compiler.compile(pair.1).map { (fast, $0) } } }
+        #expect(pairs.count == IndexedCountTests.pairs.count, "\(compiler.errors)")
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: .empty)
+        let staff = SnapshotSchema.institution.requiredSlot("staff")
+        for subject in subjects + subjects.reversed() {
+            frame.slots[itSlot] = subject
+            for person in subject.recordValue?[staff].listValue ?? [] {
+                frame.slots[personSlot] = person
+                for (fast, slow) in pairs {
+                    #expect(try fast.evaluate(&frame) == slow.evaluate(&frame))
+                }
+            }
+        }
+    }
+
     @Test func indexedCountsAreChargedLikeCountingOneByOne() {
         // 200 × 200 steps: over the limit, indexed or not.
         let subject = institution(staff: 200, seed: 5)
@@ -248,5 +272,68 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         #expect(TextNormalization.sameText(a, b) == same)
         #expect(TextNormalization.sameText(b, a) == same)
         #expect(TextNormalization.sameText(a, b) == (TextNormalization.normalize(a) == TextNormalization.normalize(b)))
+    }
+}
+
+@Suite struct OrderedRosterTests {
+    /// A roster entry: a person (with the id, or without one when `id` is nil) and an institution.
+    private static func entry(_ id: String?, institution: String) -> Value {
+        var person = [Value](repeating: .null, count: SnapshotSchema.person.fields.count)
+        if let id { person[SnapshotSchema.person.requiredSlot("id")] = .string(id) }
+        var place = [Value](repeating: .null, count: SnapshotSchema.institution.fields.count)
+        place[SnapshotSchema.institution.requiredSlot("id")] = .string(institution)
+        return .record(Record(values: [.record(Record(values: person, marks: [], mark: .none)),
+                                       .record(Record(values: place, marks: [], mark: .none))], marks: [], mark: .none))
+    }
+
+    /// The index by person id the engine builds (`SnapshotData`).
+    private static func byPerson(_ roster: [Value]) -> [String: [Value]] {
+        var index: [String: [Value]] = [:]
+        for entry in roster {
+            guard let id = entry.recordValue?[0].recordValue?[SnapshotSchema.person.requiredSlot("id")].stringValue else { continue }
+            index[id, default: []].append(entry)
+        }
+        return index
+    }
+
+    /// `rosters_of(pid)` for each id in turn, in one frame, with a context built each way.
+    private static func lookUp(_ ids: [String], roster: [Value]) throws -> (ordered: [Value], hashed: [Value]) {
+        var compiler = ExpressionCompiler()
+        let slot = compiler.declare("pid", type: .string)
+        guard let typed = compiler.compile("rosters_of(pid)") else {
+            Issue.record("\(compiler.errors)")
+            return ([], [])
+        }
+        func run(_ context: EvalContext) throws -> [Value] {
+            var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: context)
+            return try ids.map { id in
+                frame.slots[slot] = .string(id)
+                return try typed.evaluate(&frame)
+            }
+        }
+        return (try run(EvalContext(institutionsByID: [:], roster: roster)),
+                try run(EvalContext(institutionsByID: [:], rosterByPerson: byPerson(roster))))
+    }
+
+    @Test(arguments: [0, 1, 5, 60, 400])
+    func orderedLookupsEqualLookupsByID(size: Int) throws {
+        var random = Generator(state: UInt64(size) &+ 17)
+        // Persons listed in two or three institutions, and entries without an id.
+        let roster = (0..<size).map { position in
+            OrderedRosterTests.entry(random.next(9) == 0 ? nil : "P\(random.next(max(1, size * 3 / 4)))", institution: "I\(position / 7)")
+        }
+        let listed = roster.compactMap { $0.recordValue?[0].recordValue?[SnapshotSchema.person.requiredSlot("id")].stringValue }
+        let orders = [
+            listed,  // the engine's order
+            listed.reversed(),
+            listed.enumerated().filter { $0.offset % 3 != 0 }.map(\.element),  // some persons skipped
+            (0..<size).map { _ in listed.isEmpty ? "P0" : listed[random.next(listed.count)] },  // any order, repeats
+            ["nobody", ""] + listed.prefix(3) + ["nobody"] + listed.prefix(3),  // ids not in the roster
+        ]
+        for ids in orders {
+            let (ordered, hashed) = try OrderedRosterTests.lookUp(ids, roster: roster)
+            #expect(ordered == hashed)
+        }
+        #expect(EvalContext(institutionsByID: [:], roster: roster).rosterByPerson == OrderedRosterTests.byPerson(roster))
     }
 }
