@@ -232,6 +232,27 @@ for size in "${sizes[@]}"; do
 done
 
 cores=$(nproc)
+
+# parallel_capacity FILE -> how many bare parses the machine runs at full speed at once (about
+# $cores on real cores; near 1 when the "cores" share one core's time, as on some virtual machines).
+# The best of $runs: one parse alone, then $cores parses at once.
+parallel_capacity() {
+    local alone="" together="" i j t start end
+    for i in $(seq 1 "$runs"); do
+        start=$(date +%s.%N); "$bare" "$1" > /dev/null 2>&1; end=$(date +%s.%N)
+        t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+        if [ -z "$alone" ] || awk -v a="$t" -v b="$alone" 'BEGIN { exit !(a < b) }'; then alone=$t; fi
+        start=$(date +%s.%N)
+        for j in $(seq 1 "$cores"); do "$bare" "$1" > /dev/null 2>&1 & done
+        wait
+        end=$(date +%s.%N)
+        t=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.3f", b - a }')
+        if [ -z "$together" ] || awk -v a="$t" -v b="$together" 'BEGIN { exit !(a < b) }'; then together=$t; fi
+    done
+    awk -v n="$cores" -v a="$alone" -v t="$together" 'BEGIN { printf "%.2f", n * a / t }'
+}
+say "parallel capacity: one bare parse alone, then $cores at once"
+capacity=$(parallel_capacity "$(path_for "${sizes[0]}" "$(set -- $forms; printf '%s' "$1")")")
 declare -A BYTES BARE_S AUDIT_S AUDIT_KB AUDIT_CPU EVAL_MS SAME
 rows=()
 for size in "${sizes[@]}"; do
@@ -282,7 +303,14 @@ unit() { case "$1" in -|'') printf -- '-\n' ;; *) printf '%s%s\n' "$1" "$2" ;; e
 has_form() { case " $forms " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 printf '\n## Targets\n\n'
-printf '%s cores; audits end to end, with the default jobs.\n\n' "$cores"
+printf '%s cores; audits end to end, with the default jobs.\n' "$cores"
+printf 'Parallel capacity: %s (%s bare parses at once run as fast as %s alone; %s on %s real cores).\n' \
+    "$capacity" "$cores" "$capacity" "$cores" "$cores"
+if awk -v c="$capacity" -v n="$cores" 'BEGIN { exit !(c < 0.75 * n) }'; then
+    printf 'Warning: this machine does not run %s threads at full speed at once; the targets that need both cores\n' "$cores"
+    printf '(folder: cores used, audit < bare parse) cannot be judged here.\n'
+fi
+printf '\n'
 printf '| target | case | measured | limit | result |\n|---|---|---:|---:|---|\n'
 if [ "$have_audit" != 1 ]; then
     target "all audit targets" "-" "-" "-" "n/a (no audit)"

@@ -153,15 +153,11 @@ struct SnapshotData: Sendable {
         bodies = snapshot.coordinationBodies
         let idSlot = SnapshotSchema.institution.requiredSlot("id")
         let staffSlot = SnapshotSchema.institution.requiredSlot("staff")
-        let personID = SnapshotSchema.person.requiredSlot("id")
         var byID: [String: Record] = [:]
         byID.reserveCapacity(institutions.count)
-        var rosterByPerson: [String: [Value]] = [:]
         var roster: [Value] = []
         if needsRoster {
-            let rows = institutions.reduce(0) { $0 + ($1.recordValue?[staffSlot].listValue?.count ?? 0) }
-            rosterByPerson.reserveCapacity(rows)
-            roster.reserveCapacity(rows)
+            roster.reserveCapacity(institutions.reduce(0) { $0 + ($1.recordValue?[staffSlot].listValue?.count ?? 0) })
         }
         // Every entry shares one array of (unknown) marks.
         let entryMarks: [ValueMark] = [.none, .none]
@@ -170,13 +166,13 @@ struct SnapshotData: Sendable {
             if let id = institution[idSlot].stringValue, byID[id] == nil { byID[id] = institution }
             guard needsRoster else { continue }
             for person in institution[staffSlot].listValue ?? [] {
-                let entry = Value.record(Record(values: [person, value], marks: entryMarks, mark: person.recordValue?.mark ?? .none))
-                roster.append(entry)
-                if let id = person.recordValue?[personID].stringValue { rosterByPerson[id, default: []].append(entry) }
+                roster.append(.record(Record(values: [person, value], marks: entryMarks, mark: person.recordValue?.mark ?? .none)))
             }
         }
         self.roster = roster
-        context = EvalContext(institutionsByID: byID, rosterByPerson: rosterByPerson)
+        // The roster index in roster order: person rules visit the roster in that order, so `rosters_of(it.id)` mostly
+        // finds the next person without hashing.
+        context = EvalContext(institutionsByID: byID, roster: roster)
         exemptions = snapshot.exemptions.compactMap(\.recordValue)
     }
 }

@@ -16,6 +16,9 @@ struct RuleRun {
     private let whenFirst: (@Sendable (inout EvalFrame) throws -> Bool)?
     /// … or for each element.
     private let whenPerElement: (@Sendable (inout EvalFrame) throws -> Bool)?
+    /// The named values (`let`), as slots and evaluators taken out of the rule once.
+    private let letSlots: [Int]
+    private let letValues: [Evaluator]
     private(set) var findings: [Finding] = []
     private(set) var failures: [EvaluationFailure] = []
 
@@ -37,6 +40,8 @@ struct RuleRun {
         self.citations = citations
         self.catalog = catalog
         frame = EvalFrame(slotCount: rule.slotCount, stepLimit: stepLimit, context: data.context)
+        letSlots = rule.bindings.lets.map(\.slot)
+        letValues = rule.bindings.lets.map(\.value.evaluate)
         let when = rule.when?.condition
         whenFirst = rule.whenReadsEach ? nil : when
         whenPerElement = rule.whenReadsEach ? when : nil
@@ -140,8 +145,8 @@ struct RuleRun {
     }
 
     private mutating func evaluateOne(key: Typed?, element: Value?) throws {
-        for binding in rule.bindings.lets {
-            frame.slots[binding.slot] = try binding.value.evaluate(&frame)
+        for index in letSlots.indices {
+            frame.slots[letSlots[index]] = try letValues[index](&frame)
         }
         guard try rule.require.evaluate(&frame).boolValue != true else { return }
         let message = try rule.message.render(&frame)
