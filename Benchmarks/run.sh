@@ -10,8 +10,9 @@
 #
 # Builds bianzhi (release) and the C floor (Benchmarks/bin/bare_parse), generates
 # missing data into Benchmarks/data/ (deterministic, see generate.py), then, for each
-# size and form: best wall time of N runs, the peak RSS (largest of the runs) and the
-# CPU time of the best run, measured with /usr/bin/time; the rule-evaluation time
+# size and form, N rounds of (bare parse, check, audit), interleaved so that a drifting
+# machine slows all three alike: the best wall time of each, the peak RSS (largest of the
+# runs) and the CPU time of the best run, measured with /usr/bin/time; the rule-evaluation time
 # alone (the `evaluate X ms` of `audit --timings`, best of the runs); and whether the
 # JSON report with `--jobs 1` is byte-identical to the one with the default jobs.
 # Prints a Markdown table and a "Targets" table (issue 7's targets, PASS/FAIL) on
@@ -168,6 +169,24 @@ evaluate_ms() {
         END { if (best == "") print "-"; else printf "%.2f\n", best }' "$1"
 }
 
+# keep_best BEST NEW -> of two "SECONDS RSS_KB CPU_SECONDS [EVALUATE_MS]" lines, the time and CPU time of the
+# faster, the larger RSS and the smaller evaluation time ("-" when unknown); NEW alone when BEST is empty.
+keep_best() {
+    if [ -z "$1" ]; then printf '%s\n' "$2"; return 0; fi
+    awk -v a="$1" -v b="$2" 'BEGIN {
+        n = split(a, x, " "); split(b, y, " ")
+        f = (y[1] + 0 < x[1] + 0) ? 1 : 0
+        s = f ? y[1] : x[1]; c = f ? y[3] : x[3]; k = (y[2] + 0 > x[2] + 0) ? y[2] : x[2]
+        line = s " " k " " c
+        if (n >= 4) {
+            e = x[4]
+            if (e == "-" || (y[4] != "-" && y[4] + 0 < e + 0)) e = y[4]
+            line = line " " e
+        }
+        print line
+    }'
+}
+
 # calc EXPR VAR=VALUE... -> EXPR printed with awk, or "-" when any value is "-" or empty
 calc() {
     local expr="$1" a; shift
@@ -260,13 +279,23 @@ for size in "${sizes[@]}"; do
         k="$size:$form"
         path=$(path_for "$size" "$form")
         bytes=$(bytes_of "$path")
-        say "size $size, $form form ($bytes bytes): bare parse"
-        res=$(best_of "0" "$bare" "$path"); read -r bare_s bare_kb _ <<< "$res"
-        say "size $size, $form form: bianzhi check"
-        res=$(best_of "0" "$bianzhi" check "$path"); read -r check_s check_kb _ <<< "$res"
+        # Rounds of one bare parse, one check and one audit each, so that a machine whose speed drifts
+        # (a shared host) slows the floor and bianzhi alike; the best of the rounds for each.
+        bare_best="" check_best="" audit_best=""
+        for round in $(seq 1 "$runs"); do
+            say "size $size, $form form ($bytes bytes), round $round of $runs: bare parse"
+            res=$(runs=1 best_of "0" "$bare" "$path"); bare_best=$(keep_best "$bare_best" "$res")
+            say "size $size, $form form, round $round: bianzhi check"
+            res=$(runs=1 best_of "0" "$bianzhi" check "$path"); check_best=$(keep_best "$check_best" "$res")
+            if [ "$have_audit" = 1 ]; then
+                res=$(runs=1 measure_audit "$path"); audit_best=$(keep_best "$audit_best" "$res")
+            fi
+        done
+        read -r bare_s bare_kb _ <<< "$bare_best"
+        read -r check_s check_kb _ <<< "$check_best"
         audit_s=- audit_kb=- audit_cpu=- eval_ms=- same=-
         if [ "$have_audit" = 1 ]; then
-            res=$(measure_audit "$path"); read -r audit_s audit_kb audit_cpu eval_ms <<< "$res"
+            read -r audit_s audit_kb audit_cpu eval_ms <<< "$audit_best"
             same=$(same_output "$path")
         fi
         BYTES[$k]=$bytes BARE_S[$k]=$bare_s AUDIT_S[$k]=$audit_s AUDIT_KB[$k]=$audit_kb

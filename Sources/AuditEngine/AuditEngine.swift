@@ -36,7 +36,7 @@ public struct AuditEngine: Sendable {
         let local = selected.indices.filter { scheduled[$0] != nil && selected[$0].scope.isPerInstitution }
         let global = selected.indices.filter { scheduled[$0] != nil && !selected[$0].scope.isPerInstitution }
         let institutionCount = data.institutions.count
-        let chunks = local.isEmpty || institutionCount == 0 ? 0 : min(institutionCount, workers.workers * 8)
+        let chunks = local.isEmpty || institutionCount == 0 ? 0 : AuditEngine.chunkCount(institutionCount, workers: workers.workers)
         let engine = self
         let outcomes = workers.map(global.count + chunks) { task -> [RuleOutcome] in
             let clock = ContinuousClock()
@@ -98,6 +98,13 @@ public struct AuditEngine: Sendable {
                            asOf: asOf, rulesApplied: applied, packs: ruleSet.packs,
                            subjects: 1 + snapshot.institutions.count + snapshot.coordinationBodies.count,
                            findings: findings, failures: failures, ruleTimings: timings)
+    }
+
+    /// Into how many chunks `count` institutions are cut: a few per worker, so that a worker that finishes early takes
+    /// another, but not so small that setting up each chunk's rule runs costs more than evaluating it (a county of a
+    /// hundred institutions is one or two chunks). At least 64 institutions per chunk, or one chunk per worker.
+    static func chunkCount(_ count: Int, workers: Int) -> Int {
+        max(min(workers, count), min(workers * 8, count / 64))
     }
 
     /// The rule's catalogue citations in force on `date`, or nil when the rule does not apply then.
