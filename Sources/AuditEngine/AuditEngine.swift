@@ -12,7 +12,7 @@ public struct AuditEngine: Sendable {
     public var ruleSet: RuleSet
     /// Steps one evaluation (one rule on one subject) may take.
     public var stepLimit: Int
-    /// Rules are evaluated in parallel, one rule per task; the report never depends on the number of workers.
+    /// Rules are evaluated in parallel (institutions in chunks, region and coordination-body rules each a task); the report never depends on the number of workers.
     public var workers: WorkerPool
 
     public init(ruleSet: RuleSet, stepLimit: Int = 1_000_000, workers: WorkerPool = .perProcessor) {

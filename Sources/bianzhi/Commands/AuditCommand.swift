@@ -51,7 +51,7 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "把报告写入该文件（整体写入，不会留下半个文件）· write the report to this file, atomically")
     var output: String?
 
-    @Flag(help: "在标准错误上报告各阶段用时（读取规则、读取快照、计算规则）· print the time of each stage on standard error")
+    @Flag(help: "在标准错误上报告各阶段用时（读取规则、读取快照、计算规则、生成报告）· print the time of each stage on standard error")
     var timings = false
 
     @Flag(help: "不显示进度 · no progress display on standard error")
