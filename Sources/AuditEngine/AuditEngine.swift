@@ -166,14 +166,15 @@ struct SnapshotData: Sendable {
         if needsRoster {
             roster.reserveCapacity(institutions.reduce(0) { $0 + ($1.recordValue?[staffSlot].listValue?.count ?? 0) })
         }
-        // Every entry shares one array of (unknown) marks.
-        let entryMarks: [ValueMark] = [.none, .none]
         for value in institutions {
             guard let institution = value.recordValue else { continue }
             if let id = institution[idSlot].stringValue, byID[id] == nil { byID[id] = institution }
             guard needsRoster else { continue }
             for person in institution[staffSlot].listValue ?? [] {
-                roster.append(.record(Record(values: [person, value], marks: entryMarks, mark: person.recordValue?.mark ?? .none)))
+                var entry = Record(count: 2, mark: person.recordValue?.mark ?? .none)
+                entry[0] = person
+                entry[1] = value
+                roster.append(.record(entry))
             }
         }
         self.roster = roster

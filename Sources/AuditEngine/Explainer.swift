@@ -199,8 +199,8 @@ enum PathTrace {
         var mark = value.recordValue?.mark
         for name in parts.dropFirst() {
             guard let record = value.recordValue, let slot = type.slot(of: name) else { return mark }
-            value = record.values[slot]
-            let fieldMark = record.marks[slot]
+            value = record[slot]
+            let fieldMark = record.mark(at: slot)
             guard fieldMark.isKnown else { return nil }
             mark = fieldMark
             if case .record(let nested) = type.fields[slot].type { type = nested } else { break }

@@ -120,7 +120,7 @@ struct RuleRun {
     /// The subject being evaluated, as reported.
     private func currentSubject() -> Subject {
         let record = currentRecord ?? Record(values: [], marks: [], mark: .none)
-        func text(_ slot: Int) -> String? { slot < record.values.count ? record[slot].stringValue : nil }
+        func text(_ slot: Int) -> String? { slot < record.count ? record[slot].stringValue : nil }
         switch rule.scope {
         case .region:
             return Subject(kind: .region, id: text(RuleRun.regionCode) ?? "", name: text(RuleRun.regionName), institution: nil)
@@ -136,8 +136,8 @@ struct RuleRun {
         case .event:
             let institution = currentInstitution
             let institutionID = institution?[RuleRun.institutionID].stringValue ?? ""
-            let type = record.values.isEmpty ? nil : record[RuleRun.eventType].enumIndex.map { SnapshotSchema.eventType.cases[$0].name }
-            let date = record.values.isEmpty ? "" : record[RuleRun.eventDate].dateValue?.description ?? ""
+            let type = record.count == 0 ? nil : record[RuleRun.eventType].enumIndex.map { SnapshotSchema.eventType.cases[$0].name }
+            let date = record.count == 0 ? "" : record[RuleRun.eventDate].dateValue?.description ?? ""
             return Subject(kind: .event, id: "\(institutionID)/\(type ?? "event")/\(date)",
                            name: institution?[RuleRun.institutionName].stringValue, institution: institutionID,
                            institutionName: institution?[RuleRun.institutionName].stringValue)

@@ -86,7 +86,7 @@ struct Access: Sendable {
     @inline(__always)
     static func field<R>(_ value: Value, _ index: Int, _ body: (Value) -> R) -> R {
         switch value {
-        case .record(let record): return body(record.values[index])
+        case .record(let record): return body(record[index])
         default: return body(.null)
         }
     }

@@ -48,8 +48,8 @@ public enum ValueFormatting {
     static func identifier(of record: Record, type: RuleType) -> String? {
         guard case .record(let recordType) = type.unwrapped else { return nil }
         for field in ["id", "name", "key"] {
-            if let slot = recordType.slot(of: field), slot < record.values.count {
-                return text(record.values[slot], type: RuleType(field: recordType.fields[slot]))
+            if let slot = recordType.slot(of: field), slot < record.count {
+                return text(record[slot], type: RuleType(field: recordType.fields[slot]))
             }
         }
         return nil

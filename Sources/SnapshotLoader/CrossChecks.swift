@@ -22,7 +22,7 @@ struct CrossChecks {
         var personIDs: Set<String> = []
         for value in snapshot.institutions {
             guard let institution = value.recordValue, let id = institution[Slots.institutionID].stringValue else { continue }
-            let mark = institution.marks[Slots.institutionID]
+            let mark = institution.mark(at: Slots.institutionID)
             if let first = institutionIDs[id], let firstLocation = location(first) {
                 errors.append(SnapshotError(.duplicateID(id, kind: "机构", first: firstLocation), at: location(mark)))
             } else {
@@ -35,7 +35,7 @@ struct CrossChecks {
         var bodyIDs: [String: ValueMark] = [:]
         for value in snapshot.coordinationBodies {
             guard let body = value.recordValue, let id = body[Slots.bodyID].stringValue else { continue }
-            let mark = body.marks[Slots.bodyID]
+            let mark = body.mark(at: Slots.bodyID)
             if let first = bodyIDs[id] ?? institutionIDs[id], let firstLocation = location(first) {
                 errors.append(SnapshotError(.duplicateID(id, kind: "议事协调机构", first: firstLocation), at: location(mark)))
             } else {
@@ -55,7 +55,7 @@ struct CrossChecks {
             guard let id = record[slot].stringValue, institutionIDs[id] == nil else { return }
             errors.append(SnapshotError(.unresolvedReference(type.fields[slot], id: id, expected: "机构",
                                                              suggestion: Suggestion.closest(to: id, in: knownInstitutions())),
-                                        at: location(record.marks[slot])))
+                                        at: location(record.mark(at: slot))))
         }
 
         let asOf = snapshot.asOf
@@ -64,14 +64,14 @@ struct CrossChecks {
             resolve(institution, Slots.parent, in: SnapshotSchema.institution)
             if let established = institution[Slots.established].dateValue,
                let abolished = institution[Slots.abolished].dateValue, abolished < established {
-                errors.append(SnapshotError(.abolishedBeforeEstablished, at: location(institution.marks[Slots.abolished])))
+                errors.append(SnapshotError(.abolishedBeforeEstablished, at: location(institution.mark(at: Slots.abolished))))
             }
             for person in institution[Slots.staff].listValue ?? [] {
                 guard let person = person.recordValue else { continue }
                 resolve(person, Slots.workingAt, in: SnapshotSchema.person)
                 if let since = person[Slots.secondedSince].dateValue, since > asOf {
                     errors.append(SnapshotError(.secondedAfterAsOf(since.description, asOf: asOf.description),
-                                                at: location(person.marks[Slots.secondedSince])))
+                                                at: location(person.mark(at: Slots.secondedSince))))
                 }
             }
             for event in institution[Slots.events].listValue ?? [] {
@@ -104,7 +104,7 @@ struct CrossChecks {
                 errors.append(SnapshotError(.unresolvedReference(SnapshotSchema.exemption.fields[Slots.exemptionSubject], id: subject,
                                                                  expected: "对象（机构、人员、议事协调机构或区划代码）",
                                                                  suggestion: Suggestion.closest(to: subject, in: subjects())),
-                                            at: location(exemption.marks[Slots.exemptionSubject])))
+                                            at: location(exemption.mark(at: Slots.exemptionSubject))))
             }
         }
     }
@@ -116,7 +116,7 @@ struct CrossChecks {
         for (slot, name) in names.enumerated() {
             guard let date = steps[slot].dateValue else { continue }
             if let previous, date < previous.date {
-                errors.append(SnapshotError(.stagesOutOfOrder(previous.name, name), at: location(steps.marks[slot])))
+                errors.append(SnapshotError(.stagesOutOfOrder(previous.name, name), at: location(steps.mark(at: slot))))
             }
             previous = (name, date)
         }

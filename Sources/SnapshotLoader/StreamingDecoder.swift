@@ -82,8 +82,7 @@ struct StreamingDecoder {
         let recordMark = mark()
         if atNull { return try plan.defaults(at: recordMark) }
         guard reader.kind == .mappingStart else { throw Fallback() }
-        var values = plan.emptyValues
-        var marks = plan.emptyMarks
+        var record = Record(count: plan.fields.count, mark: recordMark)
         var seen: UInt64 = 0
         var written: UInt64 = 0
         var guess = 0
@@ -98,7 +97,7 @@ struct StreamingDecoder {
             seen |= bit
             guess = slot + 1
             try advance()
-            marks[slot] = mark()
+            record.setMark(mark(), at: slot)
             let field = plan.fields[slot]
             if atNull {
                 switch field.presence {
@@ -109,21 +108,21 @@ struct StreamingDecoder {
                 continue
             }
             written |= bit
-            values[slot] = try decodeValue(field.kind)
+            record[slot] = try decodeValue(field.kind)
         }
         if written != plan.allFields {
             for slot in 0..<plan.fields.count where written & (1 << UInt64(slot)) == 0 {
                 switch plan.fields[slot].presence {
                 case .required: throw Fallback()
-                case .optional: values[slot] = .null
-                case .defaulted(let value): values[slot] = value
+                case .optional: record[slot] = .null
+                case .defaulted(let value): record[slot] = value
                 }
                 if let nested = plan.fields[slot].defaultRecord {
-                    values[slot] = .record(try nested.defaults(at: recordMark))
+                    record[slot] = .record(try nested.defaults(at: recordMark))
                 }
             }
         }
-        return Record(values: values, marks: marks, mark: recordMark)
+        return record
     }
 
     private mutating func decodeValue(_ kind: ValuePlan) throws(Fallback) -> Value {
@@ -217,15 +216,11 @@ final class RecordPlan: @unchecked Sendable {
     let type: RecordType
     private(set) var fields: [FieldPlan] = []
     private var names: [[UInt8]] = []
-    let emptyValues: [Value]
-    let emptyMarks: [ValueMark]
     /// One bit per field: the mask of a record in which every field was written.
     let allFields: UInt64
 
     private init(_ type: RecordType) {
         self.type = type
-        emptyValues = [Value](repeating: .null, count: type.fields.count)
-        emptyMarks = [ValueMark](repeating: .none, count: type.fields.count)
         allFields = type.fields.count >= 64 ? .max : (1 << UInt64(type.fields.count)) - 1
     }
 
@@ -268,16 +263,16 @@ final class RecordPlan: @unchecked Sendable {
 
     /// The record an empty value (or a left-out defaulted field) stands for, as `ValueDecoder` makes it.
     func defaults(at mark: ValueMark) throws(StreamingDecoder.Fallback) -> Record {
-        var values = emptyValues
+        var record = Record(count: fields.count, mark: mark)
         for (slot, field) in fields.enumerated() {
             switch field.presence {
             case .required: throw StreamingDecoder.Fallback()
-            case .optional: values[slot] = .null
-            case .defaulted(let value): values[slot] = value
+            case .optional: record[slot] = .null
+            case .defaulted(let value): record[slot] = value
             }
-            if let nested = field.defaultRecord { values[slot] = .record(try nested.defaults(at: mark)) }
+            if let nested = field.defaultRecord { record[slot] = .record(try nested.defaults(at: mark)) }
         }
-        return Record(values: values, marks: emptyMarks, mark: mark)
+        return record
     }
 }
 

@@ -117,3 +117,46 @@ import Testing
         #expect(!output.unicodeScalars.contains { $0.value < 0x20 }, "no raw control characters")
     }
 }
+
+@Suite struct RecordTests {
+    private let here = ValueMark(file: 0, line: 3, column: 5)
+
+    @Test func aCopyIsIndependentOfTheOriginal() {
+        var original = Record(values: [.string("甲"), .int(1)], marks: [here, .none], mark: here)
+        var copy = original
+        copy[0] = .string("乙")
+        copy.setMark(.none, at: 0)
+        #expect(original[0] == .string("甲") && original.mark(at: 0) == here)
+        #expect(copy[0] == .string("乙") && copy.mark(at: 0) == .none)
+        original[1] = .list([.int(2)])
+        #expect(copy[1] == .int(1))
+        #expect(original[1] == .list([.int(2)]))
+    }
+
+    @Test func missingMarksAreNoneAndNewRecordsAreNull() {
+        let short = Record(values: [.bool(true), .null, .int(3)], marks: [here], mark: .none)
+        #expect(short.count == 3)
+        #expect(short.marks == [here, .none, .none])
+        #expect(short.values == [.bool(true), .null, .int(3)])
+        let empty = Record(count: 4, mark: here)
+        #expect(empty.values == [Value](repeating: .null, count: 4))
+        #expect(empty.marks == [ValueMark](repeating: .none, count: 4))
+        #expect(Record(values: [], marks: [], mark: .none).count == 0)
+    }
+
+    @Test func equalityAndHashingSeeValuesMarksAndTheRecordsOwnMark() {
+        let a = Record(values: [.string("x"), .date(CivilDate(daysSinceEpoch: 1))], marks: [here, here], mark: here)
+        let b = Record(values: [.string("x"), .date(CivilDate(daysSinceEpoch: 1))], marks: [here, here], mark: here)
+        #expect(a == b && a.hashValue == b.hashValue)
+        var c = b
+        c.setMark(.none, at: 1)
+        #expect(a != c)
+        var d = b
+        d.mark = .none
+        #expect(a != d)
+        var e = b
+        e[0] = .string("y")
+        #expect(a != e)
+        #expect(Set([Value.record(a), .record(b), .record(e)]).count == 2)
+    }
+}
