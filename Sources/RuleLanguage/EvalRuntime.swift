@@ -82,6 +82,12 @@ final class OrderedRoster: Sendable {
         var persons: [String] = []
         var groupAt: [Int] = []
         var firstPosition: [Int] = []
+        // Most persons are on one roster: room for one group per entry, so that nothing grows by copying.
+        groupOf.reserveCapacity(roster.count)
+        groups.reserveCapacity(roster.count)
+        persons.reserveCapacity(roster.count)
+        groupAt.reserveCapacity(roster.count)
+        firstPosition.reserveCapacity(roster.count)
         for entry in roster {
             // Entries without a person id are in no group (as in an index by id).
             guard let id = entry.recordValue?[OrderedRoster.person].recordValue?[OrderedRoster.personID].stringValue else { continue }

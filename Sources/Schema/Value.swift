@@ -101,32 +101,33 @@ public struct Record: Hashable, @unchecked Sendable {
     }
 
     /// The number of fields.
-    @inlinable public var count: Int { storage.header }
+    @inlinable public var count: Int { storage.count }
 
     /// The value of field `slot`, read in place (borrowed, not copied) and changed in place.
     /// (The elements of a `ManagedBuffer` stay where they are while it lives, and the record holds it.)
     @inlinable
     public subscript(slot: Int) -> Value {
         _read {
-            precondition(slot >= 0 && slot < storage.header, "field slot out of range")
-            yield storage.withUnsafeMutablePointerToElements { $0 }[slot]
+            let (count, values) = storage.pointers
+            precondition(slot >= 0 && slot < count, "field slot out of range")
+            yield values[slot]
         }
         _modify {
-            precondition(slot >= 0 && slot < storage.header, "field slot out of range")
             makeUnique()
-            let values = storage.withUnsafeMutablePointerToElements { $0 }
+            let (count, values) = storage.pointers
+            precondition(slot >= 0 && slot < count, "field slot out of range")
             yield &values[slot]
         }
     }
 
     /// Where the value of field `slot` was written (`.none` when it was not).
     public func mark(at slot: Int) -> ValueMark {
-        precondition(slot >= 0 && slot < storage.header, "field slot out of range")
+        precondition(slot >= 0 && slot < count, "field slot out of range")
         return storage.withPointers { $1[slot] }
     }
 
     public mutating func setMark(_ mark: ValueMark, at slot: Int) {
-        precondition(slot >= 0 && slot < storage.header, "field slot out of range")
+        precondition(slot >= 0 && slot < count, "field slot out of range")
         makeUnique()
         storage.withPointers { $1[slot] = mark }
     }
@@ -180,6 +181,16 @@ final class RecordStorage: ManagedBuffer<Int, Value> {
         return storage
     }
 
+    /// The number of values, and where they are. Read through pointers: `header` is a stored property of a class,
+    /// and every access to one costs a dynamic exclusivity check.
+    @inlinable
+    var pointers: (count: Int, values: UnsafeMutablePointer<Value>) {
+        withUnsafeMutablePointers { ($0.pointee, $1) }
+    }
+
+    @inlinable
+    var count: Int { withUnsafeMutablePointerToHeader { $0.pointee } }
+
     /// The values and the marks.
     func withPointers<R>(_ body: (UnsafeMutablePointer<Value>, UnsafeMutablePointer<ValueMark>) throws -> R) rethrows -> R {
         try withUnsafeMutablePointers { count, values in
@@ -191,7 +202,7 @@ final class RecordStorage: ManagedBuffer<Int, Value> {
     /// A copy, for a record about to change while it is shared.
     @usableFromInline
     func copy() -> RecordStorage {
-        let count = header
+        let count = self.count
         let copy = RecordStorage.make(count: count)
         withPointers { values, marks in
             copy.withPointers { newValues, newMarks in
