@@ -201,7 +201,7 @@ private final class EventPrefetcher: @unchecked Sendable {
                     ended = true
                     break
                 }
-                _ = batch.append(event)
+                batch.append(event)
                 if event.pointee.kind == .streamEnd {
                     ended = true
                     break
@@ -290,10 +290,10 @@ private final class EventBatch: @unchecked Sendable {
         state.pointee.byteCount = 0
     }
 
-    /// Copies the event (and its scalar's bytes, which libyaml frees at its next event); false when the batch is full.
-    func append(_ event: UnsafePointer<YAMLEventReader.Current>) -> Bool {
+    /// Copies the event (and its scalar's bytes, which libyaml frees at its next event). The batch must not be full.
+    func append(_ event: UnsafePointer<YAMLEventReader.Current>) {
         let index = state.pointee.count
-        guard index < capacity else { return false }
+        precondition(index < capacity, "event batch is full")
         let length = event.pointee.bytes.count
         let byteCount = state.pointee.byteCount
         if byteCount + length > state.pointee.byteCapacity {
@@ -313,7 +313,6 @@ private final class EventBatch: @unchecked Sendable {
         offsets[index] = byteCount
         state.pointee.byteCount = byteCount + length
         state.pointee.count = index + 1
-        return true
     }
 
     /// The event at `index`, its bytes pointing into this batch.

@@ -157,10 +157,7 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
     }
 
     @Test func aRunawayRuleIsStoppedAndReported() throws {
-        let directory = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(atPath: TestSupport.path("Rules/catalog"), toPath: directory.appendingPathComponent("catalog").path)
-        try TestSupport.write("""
+        let ruleSet = try oneRule("""
         - id: T-RUN-001
           title: 嵌套遍历
           severity: error
@@ -171,25 +168,32 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
           examples:
             compliant: [{}]
             violating: [{findings: 1}]
-        """, to: "t/r.yaml", in: directory)
-        let result = RuleSet.load(directory: directory.path)
-        let engine = AuditEngine(ruleSet: result.ruleSet, stepLimit: 100_000)
+        """)
+        let engine = AuditEngine(ruleSet: ruleSet, stepLimit: 100_000)
         let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
         let report = engine.audit(snapshot)
         #expect(report.failures.count == 1)
         #expect(report.failures.first?.message.contains("步数上限") == true)
     }
 
-    /// A rule whose `each` would run away: every subject for which it is computed fails at the step limit.
-    private func runawayEach(when condition: String, scope: String = "institution") throws -> AuditReport {
+    /// The catalogue and one rule file with `text` (which must hold exactly one valid rule).
+    private func oneRule(_ text: String) throws -> RuleSet {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.copyItem(atPath: TestSupport.path("Rules/catalog"), toPath: directory.appendingPathComponent("catalog").path)
-        try TestSupport.write("""
+        try TestSupport.write(text, to: "t/r.yaml", in: directory)
+        let result = RuleSet.load(directory: directory.path)
+        #expect(result.ruleSet.rules.count == 1, "\(result.diagnostics.diagnostics)")
+        return result.ruleSet
+    }
+
+    /// A rule whose `each` would run away: every subject for which it is computed fails at the step limit.
+    private func runawayEach(when condition: String) throws -> AuditReport {
+        let ruleSet = try oneRule("""
         - id: T-EACH-001
           title: 条件与遍历
           severity: error
-          scope: \(scope)
+          scope: institution
           when: \(condition)
           each:
             p: filter(roster, a -> count(roster, b -> count(roster, c -> a.person.id == c.person.id) > 0) > 0)
@@ -199,11 +203,9 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
           examples:
             compliant: [{}]
             violating: [{findings: 1}]
-        """, to: "t/r.yaml", in: directory)
-        let result = RuleSet.load(directory: directory.path)
-        #expect(result.ruleSet.rules.count == 1, "\(result.diagnostics.diagnostics)")
+        """)
         let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
-        return AuditEngine(ruleSet: result.ruleSet, stepLimit: 50_000, workers: WorkerPool(workers: 3)).audit(snapshot)
+        return AuditEngine(ruleSet: ruleSet, stepLimit: 50_000, workers: WorkerPool(workers: 3)).audit(snapshot)
     }
 
     @Test func aConditionThatDoesNotNameTheElementIsTestedBeforeTheListIsComputed() throws {

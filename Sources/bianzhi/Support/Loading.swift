@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Diagnostics
+import Foundation
 import RuleSet
 import Schema
 import SnapshotLoader
