@@ -26,7 +26,8 @@ public struct AuditEngine: Sendable {
         let asOf = snapshot.asOf
         let code = snapshot.region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
         let selected = ruleSet.activeRules(forRegion: code).filter { rules?.contains($0.id) ?? true }
-        let data = SnapshotData(snapshot, needsRoster: selected.contains { $0.usesRoster })
+        let data = SnapshotData(snapshot, needsRosterIndex: selected.contains { $0.usesRoster },
+                                needsRosterList: selected.contains { $0.readsRosterList })
         // The rules that apply on the snapshot's date, with the citations in force then.
         let scheduled = selected.map { citationsInForce($0, on: asOf) }
         // Rules about institutions, their people and their events are evaluated together, institution by
@@ -154,33 +155,24 @@ struct SnapshotData: Sendable {
     let roster: [Value]
     let exemptions: [Record]
 
-    init(_ snapshot: Snapshot, needsRoster: Bool) {
+    /// `needsRosterIndex`: some rule calls `rosters_of` (or reads `roster`); `needsRosterList`: some rule reads `roster`.
+    init(_ snapshot: Snapshot, needsRosterIndex: Bool, needsRosterList: Bool) {
         self.snapshot = snapshot
         institutions = snapshot.institutions
         bodies = snapshot.coordinationBodies
         let idSlot = SnapshotSchema.institution.requiredSlot("id")
-        let staffSlot = SnapshotSchema.institution.requiredSlot("staff")
         var byID: [String: Record] = [:]
         byID.reserveCapacity(institutions.count)
-        var roster: [Value] = []
-        if needsRoster {
-            roster.reserveCapacity(institutions.reduce(0) { $0 + ($1.recordValue?[staffSlot].listValue?.count ?? 0) })
-        }
         for value in institutions {
             guard let institution = value.recordValue else { continue }
             if let id = institution[idSlot].stringValue, byID[id] == nil { byID[id] = institution }
-            guard needsRoster else { continue }
-            for person in institution[staffSlot].listValue ?? [] {
-                var entry = Record(count: 2, mark: person.recordValue?.mark ?? .none)
-                entry[0] = person
-                entry[1] = value
-                roster.append(.record(entry))
-            }
         }
-        self.roster = roster
-        // The roster index in roster order: person rules visit the roster in that order, so `rosters_of(it.id)` mostly
-        // finds the next person without hashing.
-        context = EvalContext(institutionsByID: byID, roster: roster)
+        // The roster's rows are made only for rules that read them all; the index keeps their places, and makes
+        // the rows of one person when `rosters_of` asks. Person rules visit the roster in the index's order, so
+        // `rosters_of(it.id)` mostly finds the next person without hashing.
+        roster = needsRosterList ? EvalContext.rosterEntries(of: institutions) : []
+        context = needsRosterIndex ? EvalContext(institutionsByID: byID, institutions: institutions)
+            : EvalContext(institutionsByID: byID, rosterByPerson: [:])
         exemptions = snapshot.exemptions.compactMap(\.recordValue)
     }
 }

@@ -46,7 +46,7 @@ extension AuditEngine {
         guard let rule = ruleSet.rules.first(where: { $0.id == ruleID }) else {
             return .failure(.unknownRule(ruleID, suggestion: Suggestion.closest(to: ruleID, in: ruleSet.rules.map(\.id))))
         }
-        let data = SnapshotData(snapshot, needsRoster: rule.usesRoster)
+        let data = SnapshotData(snapshot, needsRosterIndex: rule.usesRoster, needsRosterList: rule.readsRosterList)
         let citations = citationsInForce(rule, on: snapshot.asOf)
         // Find the subject, with the values `it` and `institution` take.
         var candidates: [(id: String, it: Value, institution: Value?, subject: Subject, mark: ValueMark)] = []

@@ -28,7 +28,7 @@ public final class EvalContext: Sendable {
     /// Person id → roster entries (`RosterEntry` records) in which the person appears.
     public var rosterByPerson: [String: [Value]] {
         guard let orderedRoster else { return givenRosterByPerson }
-        return orderedRoster.groupOf.mapValues { orderedRoster.groups[$0] }
+        return orderedRoster.byPerson
     }
 
     public init(institutionsByID: [String: Record], rosterByPerson: [String: [Value]]) {
@@ -37,14 +37,33 @@ public final class EvalContext: Sendable {
         orderedRoster = nil
     }
 
-    /// A context whose roster index remembers the order of `roster` (`RosterEntry` records, person
-    /// and institution). When persons are evaluated in that order (institutions in order, each one's
-    /// staff in order), `rosters_of(it.id)` finds each one's entries next to the last one's instead of
-    /// hashing the id.
-    public init(institutionsByID: [String: Record], roster: [Value]) {
+    /// A context whose roster index follows the order of the institutions' staff lists (institutions in
+    /// order, each one's staff in order), the order in which person rules visit them: `rosters_of(it.id)`
+    /// then finds each person next to the last one instead of hashing the id. The index keeps where each
+    /// roster row is, not the rows: `RosterEntry` records are made when `rosters_of` asks for them.
+    public init(institutionsByID: [String: Record], institutions: [Value]) {
         self.institutionsByID = institutionsByID
         givenRosterByPerson = [:]
-        orderedRoster = OrderedRoster(roster)
+        orderedRoster = OrderedRoster(institutions: institutions)
+    }
+
+    /// The roster of `institutions` as `RosterEntry` records (person, institution), in the order of the
+    /// institutions and of each one's staff list: the value of `roster` in rules.
+    public static func rosterEntries(of institutions: [Value]) -> [Value] {
+        var entries: [Value] = []
+        for institution in institutions {
+            guard case .record(let record) = institution, case .list(let staff) = record[OrderedRoster.staff] else { continue }
+            for person in staff { entries.append(rosterEntry(person: person, institution: institution)) }
+        }
+        return entries
+    }
+
+    /// One roster row: a person and the institution whose staff list names them, marked where the person is.
+    static func rosterEntry(person: Value, institution: Value) -> Value {
+        var entry = Record(count: 2, mark: person.recordValue?.mark ?? .none)
+        entry[0] = person
+        entry[1] = institution
+        return .record(entry)
     }
 
     public static let empty = EvalContext(institutionsByID: [:], rosterByPerson: [:])
@@ -57,57 +76,77 @@ public final class EvalContext: Sendable {
     }
 }
 
-/// The roster grouped by person, with the person and group of each entry in roster order.
+/// Where each person's rows are on the institutions' staff lists, in roster order (institutions in order,
+/// each one's staff in order), grouped by person id. The rows themselves are made when asked for.
 ///
-/// A lookup first looks at the entry after the previous one found; only when that is another
-/// person does it hash the id (and continue from that person's first entry). The answer is the
-/// same either way: the entries of the group whose person has that id.
+/// A lookup first looks at the row after the previous one found; only when that is another person does it
+/// hash the id (and continue from that person's first row). The answer is the same either way: the rows
+/// of the person with that id, in roster order.
 final class OrderedRoster: Sendable {
+    private let institutions: [Value]
     /// Person id → its group.
-    let groupOf: [String: Int]
-    /// Per group, the entries of one person in roster order.
-    let groups: [[Value]]
-    /// Per entry in roster order: its person's id and group.
+    private let groupOf: [String: Int]
+    /// Per row in roster order: its person's id and group, where it is (the institution's position, the
+    /// person's position on its staff list), and the next row of the same person (-1 after the last).
     private let persons: [String]
-    private let groupAt: [Int]
-    /// Per group, the position of its first entry.
-    private let firstPosition: [Int]
+    private let groupAt: [Int32]
+    private let places: [(institution: Int32, person: Int32)]
+    private let nextRow: [Int32]
+    /// Per group, its first row.
+    private let firstRow: [Int32]
 
-    private static let person = SyntheticRecords.rosterEntry.requiredSlot("person")
+    static let staff = SnapshotSchema.institution.requiredSlot("staff")
     private static let personID = SnapshotSchema.person.requiredSlot("id")
 
-    init(_ roster: [Value]) {
+    init(institutions: [Value]) {
+        self.institutions = institutions
         var groupOf: [String: Int] = [:]
-        var groups: [[Value]] = []
         var persons: [String] = []
-        var groupAt: [Int] = []
-        var firstPosition: [Int] = []
-        // Most persons are on one roster: room for one group per entry, so that nothing grows by copying.
-        groupOf.reserveCapacity(roster.count)
-        groups.reserveCapacity(roster.count)
-        persons.reserveCapacity(roster.count)
-        groupAt.reserveCapacity(roster.count)
-        firstPosition.reserveCapacity(roster.count)
-        for entry in roster {
-            // Entries without a person id are in no group (as in an index by id).
-            guard let id = entry.recordValue?[OrderedRoster.person].recordValue?[OrderedRoster.personID].stringValue else { continue }
-            // One hashing of the id: a new person gets the next group through the default.
-            var isNew = false
-            let group = OrderedRoster.assign(&groupOf[id, default: -1], next: groups.count, isNew: &isNew)
-            if isNew {
-                groups.append([entry])
-                firstPosition.append(persons.count)
-            } else {
-                groups[group].append(entry)
+        var groupAt: [Int32] = []
+        var places: [(institution: Int32, person: Int32)] = []
+        var nextRow: [Int32] = []
+        var firstRow: [Int32] = []
+        var lastRow: [Int32] = []
+        // Room for every row (most persons are on one roster: about as many groups), so that nothing grows by copying.
+        let rows = institutions.reduce(0) { total, institution in
+            guard case .record(let record) = institution, case .list(let staff) = record[OrderedRoster.staff] else { return total }
+            return total + staff.count
+        }
+        groupOf.reserveCapacity(rows)
+        persons.reserveCapacity(rows)
+        groupAt.reserveCapacity(rows)
+        places.reserveCapacity(rows)
+        nextRow.reserveCapacity(rows)
+        firstRow.reserveCapacity(rows)
+        lastRow.reserveCapacity(rows)
+        for (position, institution) in institutions.enumerated() {
+            guard case .record(let record) = institution, case .list(let staff) = record[OrderedRoster.staff] else { continue }
+            for (place, person) in staff.enumerated() {
+                // Rows without a person id are in no group (as in an index by id).
+                guard case .record(let personRecord) = person, case .string(let id) = personRecord[OrderedRoster.personID] else { continue }
+                let row = Int32(persons.count)
+                // One hashing of the id: a new person gets the next group through the default.
+                var isNew = false
+                let group = OrderedRoster.assign(&groupOf[id, default: -1], next: firstRow.count, isNew: &isNew)
+                if isNew {
+                    firstRow.append(row)
+                    lastRow.append(row)
+                } else {
+                    nextRow[Int(lastRow[group])] = row
+                    lastRow[group] = row
+                }
+                persons.append(id)
+                groupAt.append(Int32(group))
+                places.append((Int32(position), Int32(place)))
+                nextRow.append(-1)
             }
-            persons.append(id)
-            groupAt.append(group)
         }
         self.groupOf = groupOf
-        self.groups = groups
         self.persons = persons
         self.groupAt = groupAt
-        self.firstPosition = firstPosition
+        self.places = places
+        self.nextRow = nextRow
+        self.firstRow = firstRow
     }
 
     private static func assign(_ group: inout Int, next: Int, isNew: inout Bool) -> Int {
@@ -119,14 +158,33 @@ final class OrderedRoster: Sendable {
     }
 
     func entries(of person: String, cursor: inout Int) -> [Value] {
+        let group: Int
         if cursor >= 0, cursor < persons.count, persons[cursor] == person {
-            let group = groupAt[cursor]
+            group = Int(groupAt[cursor])
             cursor += 1
-            return groups[group]
+        } else {
+            guard let found = groupOf[person] else { return [] }
+            group = found
+            cursor = Int(firstRow[group]) + 1
         }
-        guard let group = groupOf[person] else { return [] }
-        cursor = firstPosition[group] + 1
-        return groups[group]
+        return rows(of: group)
+    }
+
+    /// Person id → roster entries, every group made (for comparison in tests).
+    var byPerson: [String: [Value]] { groupOf.mapValues { rows(of: $0) } }
+
+    private func rows(of group: Int) -> [Value] {
+        var entries: [Value] = []
+        var row = Int(firstRow[group])
+        while row >= 0 {
+            let place = places[row]
+            let institution = institutions[Int(place.institution)]
+            if case .record(let record) = institution, case .list(let staff) = record[OrderedRoster.staff] {
+                entries.append(EvalContext.rosterEntry(person: staff[Int(place.person)], institution: institution))
+            }
+            row = Int(nextRow[row])
+        }
+        return entries
     }
 }
 

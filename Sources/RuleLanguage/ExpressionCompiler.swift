@@ -22,6 +22,8 @@ public struct ExpressionCompiler {
     public private(set) var errors: [SemaError] = []
     /// True when an expression needs the roster index (`rosters_of`, `roster`).
     public private(set) var usesRoster = false
+    /// True when an expression reads the whole roster as a list (`roster`).
+    public private(set) var readsRosterList = false
     /// The slots of the variables named by the expressions compiled so far (see `forgetReadSlots`).
     public private(set) var readSlots: Set<Int> = []
     var groupTypes: [String: (key: RuleType, item: RuleType)] = [:]
@@ -218,7 +220,10 @@ public struct ExpressionCompiler {
                 if slot < 0 { return nil }
                 readSlots.insert(slot)
             }
-            if name == "roster" { usesRoster = true }
+            if name == "roster" {
+                usesRoster = true
+                readsRosterList = true
+            }
             let type = narrowedPaths.contains(name) ? variable.type.unwrapped : variable.type
             return Typed(type, access: Access(variable.root))
         }

@@ -122,6 +122,8 @@ public struct Rule: Sendable {
     public var bindings: RuleBindings
     public var slotCount: Int
     public var usesRoster: Bool
+    /// Whether the rule reads the whole roster as a list (`roster`), not only the index (`rosters_of`).
+    public var readsRosterList: Bool
     /// The source text of each part, for the generated rule reference and `explain`.
     public var source: RuleSource
 }

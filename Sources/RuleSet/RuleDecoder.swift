@@ -240,7 +240,7 @@ struct RuleDecoder {
                     location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, whenReadsEach: whenReadsEach, require: require,
                     message: message, citations: citations, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil,
                     overrides: overrides, overridesLocation: keys["overrides"].map { locator.start(of: $0.value) }, examples: examples, bindings: bindings, slotCount: compiler.slotCount,
-                    usesRoster: compiler.usesRoster, source: source)
+                    usesRoster: compiler.usesRoster, readsRosterList: compiler.readsRosterList, source: source)
     }
 
     // MARK: Citations

@@ -276,17 +276,22 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
 }
 
 @Suite struct OrderedRosterTests {
-    /// A roster entry: a person (with the id, or without one when `id` is nil) and an institution.
-    private static func entry(_ id: String?, institution: String) -> Value {
-        var person = [Value](repeating: .null, count: SnapshotSchema.person.fields.count)
-        if let id { person[SnapshotSchema.person.requiredSlot("id")] = .string(id) }
-        var place = [Value](repeating: .null, count: SnapshotSchema.institution.fields.count)
-        place[SnapshotSchema.institution.requiredSlot("id")] = .string(institution)
-        return .record(Record(values: [.record(Record(values: person, marks: [], mark: .none)),
-                                       .record(Record(values: place, marks: [], mark: .none))], marks: [], mark: .none))
+    /// Institutions of seven persons each (the last one fewer), with these person ids (nil: a person without one).
+    private static func institutions(_ ids: [String?]) -> [Value] {
+        stride(from: 0, to: ids.count, by: 7).map { start in
+            let staff = ids[start..<min(start + 7, ids.count)].enumerated().map { offset, id -> Value in
+                var person = Record(count: SnapshotSchema.person.fields.count, mark: ValueMark(file: 0, line: Int32(start + offset + 1), column: 3))
+                if let id { person[SnapshotSchema.person.requiredSlot("id")] = .string(id) }
+                return .record(person)
+            }
+            var place = Record(count: SnapshotSchema.institution.fields.count, mark: .none)
+            place[SnapshotSchema.institution.requiredSlot("id")] = .string("I\(start / 7)")
+            place[SnapshotSchema.institution.requiredSlot("staff")] = .list(staff)
+            return .record(place)
+        }
     }
 
-    /// The index by person id the engine builds (`SnapshotData`).
+    /// An index by person id of the roster's rows, made the plain way.
     private static func byPerson(_ roster: [Value]) -> [String: [Value]] {
         var index: [String: [Value]] = [:]
         for entry in roster {
@@ -297,7 +302,7 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
     }
 
     /// `rosters_of(pid)` for each id in turn, in one frame, with a context built each way.
-    private static func lookUp(_ ids: [String], roster: [Value]) throws -> (ordered: [Value], hashed: [Value]) {
+    private static func lookUp(_ ids: [String], institutions: [Value]) throws -> (ordered: [Value], hashed: [Value]) {
         var compiler = ExpressionCompiler()
         let slot = compiler.declare("pid", type: .string)
         guard let typed = compiler.compile("rosters_of(pid)") else {
@@ -311,18 +316,19 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
                 return try typed.evaluate(&frame)
             }
         }
-        return (try run(EvalContext(institutionsByID: [:], roster: roster)),
-                try run(EvalContext(institutionsByID: [:], rosterByPerson: byPerson(roster))))
+        return (try run(EvalContext(institutionsByID: [:], institutions: institutions)),
+                try run(EvalContext(institutionsByID: [:], rosterByPerson: byPerson(EvalContext.rosterEntries(of: institutions)))))
     }
 
     @Test(arguments: [0, 1, 5, 60, 400])
     func orderedLookupsEqualLookupsByID(size: Int) throws {
         var random = Generator(state: UInt64(size) &+ 17)
-        // Persons listed in two or three institutions, and entries without an id.
-        let roster = (0..<size).map { position in
-            OrderedRosterTests.entry(random.next(9) == 0 ? nil : "P\(random.next(max(1, size * 3 / 4)))", institution: "I\(position / 7)")
-        }
-        let listed = roster.compactMap { $0.recordValue?[0].recordValue?[SnapshotSchema.person.requiredSlot("id")].stringValue }
+        // Persons listed in two or three institutions, and persons without an id.
+        let ids: [String?] = (0..<size).map { _ in random.next(9) == 0 ? nil : "P\(random.next(max(1, size * 3 / 4)))" }
+        let institutions = OrderedRosterTests.institutions(ids)
+        let roster = EvalContext.rosterEntries(of: institutions)
+        #expect(roster.count == size)
+        let listed = ids.compactMap { $0 }
         let orders = [
             listed,  // the engine's order
             listed.reversed(),
@@ -331,9 +337,9 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
             ["nobody", ""] + listed.prefix(3) + ["nobody"] + listed.prefix(3),  // ids not in the roster
         ]
         for ids in orders {
-            let (ordered, hashed) = try OrderedRosterTests.lookUp(ids, roster: roster)
+            let (ordered, hashed) = try OrderedRosterTests.lookUp(ids, institutions: institutions)
             #expect(ordered == hashed)
         }
-        #expect(EvalContext(institutionsByID: [:], roster: roster).rosterByPerson == OrderedRosterTests.byPerson(roster))
+        #expect(EvalContext(institutionsByID: [:], institutions: institutions).rosterByPerson == OrderedRosterTests.byPerson(roster))
     }
 }
