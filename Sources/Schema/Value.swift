@@ -132,11 +132,6 @@ public struct Record: Hashable, @unchecked Sendable {
         storage.withPointers { $1[slot] = mark }
     }
 
-    /// The values, in field order (a copy).
-    public var values: [Value] { (0..<count).map { self[$0] } }
-    /// The marks, in field order (a copy).
-    public var marks: [ValueMark] { (0..<count).map { mark(at: $0) } }
-
     @inlinable
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }

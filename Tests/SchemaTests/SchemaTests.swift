@@ -136,11 +136,11 @@ import Testing
     @Test func missingMarksAreNoneAndNewRecordsAreNull() {
         let short = Record(values: [.bool(true), .null, .int(3)], marks: [here], mark: .none)
         #expect(short.count == 3)
-        #expect(short.marks == [here, .none, .none])
-        #expect(short.values == [.bool(true), .null, .int(3)])
+        #expect((0..<short.count).map(short.mark(at:)) == [here, .none, .none])
+        #expect((0..<short.count).map { short[$0] } == [.bool(true), .null, .int(3)])
         let empty = Record(count: 4, mark: here)
-        #expect(empty.values == [Value](repeating: .null, count: 4))
-        #expect(empty.marks == [ValueMark](repeating: .none, count: 4))
+        #expect((0..<empty.count).map { empty[$0] } == [Value](repeating: .null, count: 4))
+        #expect((0..<empty.count).map(empty.mark(at:)) == [ValueMark](repeating: .none, count: 4))
         #expect(Record(values: [], marks: [], mark: .none).count == 0)
     }
 

@@ -63,7 +63,7 @@ private func errors(_ result: SnapshotLoader.Result) -> [(id: String, line: Int,
         let snapshot = try #require(try load(SampleSnapshot.text).snapshot)
         let institution = try #require(snapshot.institutions[0].recordValue)
         let slot = SnapshotSchema.institution.requiredSlot("rank")
-        #expect(institution.marks[slot] == ValueMark(file: 0, line: 12, column: 11))
+        #expect(institution.mark(at: slot) == ValueMark(file: 0, line: 12, column: 11))
         #expect(institution.mark.line == 9)
     }
 
