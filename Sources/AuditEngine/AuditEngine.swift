@@ -54,15 +54,19 @@ public struct AuditEngine: Sendable {
             var runs = local.map { RuleRun(rule: selected[$0], data: data, citations: scheduled[$0] ?? [],
                                            catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit) }
             var durations = [Duration](repeating: .zero, count: runs.count)
-            for position in range {
-                let institution = data.institutions[position]
-                for index in runs.indices {
-                    if measuringRules {
-                        let start = clock.now
-                        runs[index].evaluate(institution: institution)
-                        durations[index] += clock.now - start
-                    } else {
-                        runs[index].evaluate(institution: institution)
+            // The institutions are read in place: `data` keeps them alive and unmoved.
+            data.institutions.withUnsafeBufferPointer { institutions in
+                guard let base = institutions.baseAddress else { return }
+                for position in range {
+                    let institution = base + position
+                    for index in runs.indices {
+                        if measuringRules {
+                            let start = clock.now
+                            runs[index].evaluate(institution: institution)
+                            durations[index] += clock.now - start
+                        } else {
+                            runs[index].evaluate(institution: institution)
+                        }
                     }
                 }
             }

@@ -99,65 +99,69 @@ extension AuditEngine {
                                       evaluations: [], citations: [])
         guard let citations else { return .success(explanation) }
         var run = RuleRun(rule: rule, data: data, citations: citations, catalog: ruleSet.catalog, stepLimit: stepLimit)
-        var frame = run.frame
-        frame.slots[rule.bindings.it] = target.it
-        if let slot = rule.bindings.institution, let institution = target.institution { frame.slots[slot] = institution }
-        let roots: [String: Value] = ["it": target.it, "institution": target.institution ?? .null, "region": .record(snapshot.region)]
-        let types: [String: RecordType] = ["it": rule.scope.recordType, "institution": SnapshotSchema.institution, "region": SnapshotSchema.region]
-        func step(_ label: String, _ text: String, _ typed: Typed) -> ExplanationStep {
-            let value: String
-            do {
-                value = ValueFormatting.text(try typed.evaluate(&frame), type: typed.type)
-            } catch let error as EvalError {
-                value = "计算错误：\(error.message)"
-            } catch {
-                value = "计算错误"
+        // `it` and `institution` are read in place: they stay in `bound` for the rest of the explanation.
+        let bound = [target.it, target.institution ?? .null]
+        return bound.withUnsafeBufferPointer { bound in
+            var frame = run.frame
+            frame.bind(rule.bindings.it, to: bound.baseAddress)
+            if let element = rule.bindings.institution, target.institution != nil { frame.bind(element, to: bound.baseAddress.map { $0 + 1 }) }
+            let roots: [String: Value] = ["it": target.it, "institution": target.institution ?? .null, "region": .record(snapshot.region)]
+            let types: [String: RecordType] = ["it": rule.scope.recordType, "institution": SnapshotSchema.institution, "region": SnapshotSchema.region]
+            func step(_ label: String, _ text: String, _ typed: Typed) -> ExplanationStep {
+                let value: String
+                do {
+                    value = ValueFormatting.text(try typed.evaluate(&frame), type: typed.type)
+                } catch let error as EvalError {
+                    value = "计算错误：\(error.message)"
+                } catch {
+                    value = "计算错误"
+                }
+                let sources = PathTrace.paths(in: text).map { path in
+                    (path, PathTrace.mark(of: path, roots: roots, types: types).flatMap(location))
+                }
+                return ExplanationStep(label: label, expression: text, value: value, sources: sources)
             }
-            let sources = PathTrace.paths(in: text).map { path in
-                (path, PathTrace.mark(of: path, roots: roots, types: types).flatMap(location))
+            var elements: [Value?] = [nil]
+            if let each = rule.each, let slot = rule.bindings.each {
+                let items = (try? each.evaluate(&frame).listValue) ?? []
+                elements = items.map { Optional($0) }
+                _ = slot
             }
-            return ExplanationStep(label: label, expression: text, value: value, sources: sources)
-        }
-        var elements: [Value?] = [nil]
-        if let each = rule.each, let slot = rule.bindings.each {
-            let items = (try? each.evaluate(&frame).listValue) ?? []
-            elements = items.map { Optional($0) }
-            _ = slot
-        }
-        for element in elements {
-            var steps: [ExplanationStep] = []
-            var elementText: String?
-            if let element, let slot = rule.bindings.each, let type = rule.each?.type.elementType {
-                frame.slots[slot] = element
-                elementText = ValueFormatting.text(element, type: type)
-            }
-            if let when = rule.when {
-                let whenStep = step("适用条件 when", rule.source.when ?? "", when)
-                steps.append(whenStep)
-                if whenStep.value != "是" {
-                    explanation.evaluations.append((elementText, steps, false, "不适用：适用条件不成立"))
+            for element in elements {
+                var steps: [ExplanationStep] = []
+                var elementText: String?
+                if let element, let slot = rule.bindings.each, let type = rule.each?.type.elementType {
+                    frame.slots[slot] = element
+                    elementText = ValueFormatting.text(element, type: type)
+                }
+                if let when = rule.when {
+                    let whenStep = step("适用条件 when", rule.source.when ?? "", when)
+                    steps.append(whenStep)
+                    if whenStep.value != "是" {
+                        explanation.evaluations.append((elementText, steps, false, "不适用：适用条件不成立"))
+                        continue
+                    }
+                }
+                for (index, binding) in rule.bindings.lets.enumerated() {
+                    let text = index < rule.source.lets.count ? rule.source.lets[index].expression : ""
+                    let letStep = step(binding.name, text, binding.value)
+                    frame.slots[binding.slot] = (try? binding.value.evaluate(&frame)) ?? .null
+                    steps.append(letStep)
+                }
+                let requireStep = step("必须成立 require", rule.source.require, rule.require)
+                steps.append(requireStep)
+                if steps.contains(where: { $0.value.hasPrefix("计算错误") }) {
+                    explanation.evaluations.append((elementText, steps, false, "计算未完成：有一步计算错误，审计会把它报告为计算错误"))
                     continue
                 }
+                let violated = requireStep.value == "否"
+                explanation.evaluations.append((elementText, steps, violated, violated ? (try? rule.message.render(&frame)) : nil))
             }
-            for (index, binding) in rule.bindings.lets.enumerated() {
-                let text = index < rule.source.lets.count ? rule.source.lets[index].expression : ""
-                let letStep = step(binding.name, text, binding.value)
-                frame.slots[binding.slot] = (try? binding.value.evaluate(&frame)) ?? .null
-                steps.append(letStep)
-            }
-            let requireStep = step("必须成立 require", rule.source.require, rule.require)
-            steps.append(requireStep)
-            if steps.contains(where: { $0.value.hasPrefix("计算错误") }) {
-                explanation.evaluations.append((elementText, steps, false, "计算未完成：有一步计算错误，审计会把它报告为计算错误"))
-                continue
-            }
-            let violated = requireStep.value == "否"
-            explanation.evaluations.append((elementText, steps, violated, violated ? (try? rule.message.render(&frame)) : nil))
+            run.frame = frame
+            let institutionRecord = (target.institution ?? (rule.scope == .institution ? target.it : .null)).recordValue
+            explanation.citations = citations.map { run.resolve($0, institution: institutionRecord).text }
+            return .success(explanation)
         }
-        run.frame = frame
-        let institutionRecord = (target.institution ?? (rule.scope == .institution ? target.it : .null)).recordValue
-        explanation.citations = citations.map { run.resolve($0, institution: institutionRecord).text }
-        return .success(explanation)
     }
 }
 

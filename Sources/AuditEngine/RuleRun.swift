@@ -7,18 +7,41 @@ import SnapshotLoader
 
 /// One rule evaluated over every subject of its scope.
 struct RuleRun {
+    /// What is evaluated for each subject, as plain slots and closures. (A class, so that taking it out of
+    /// the run copies one reference.)
+    private final class SubjectPlan: Sendable {
+        let it: Int
+        let institution: Int?
+        /// `when`, tested before `each` is computed (when it does not name the element) …
+        let whenFirst: (@Sendable (inout EvalFrame) throws -> Bool)?
+        /// … or for each element.
+        let whenPerElement: (@Sendable (inout EvalFrame) throws -> Bool)?
+        let each: Evaluator?
+        let eachSlot: Int?
+        /// The named values (`let`), in order.
+        let lets: [(slot: Int, value: Evaluator)]
+        let require: Evaluator
+
+        init(_ rule: Rule) {
+            it = rule.bindings.it
+            institution = rule.bindings.institution
+            let when = rule.when?.condition
+            whenFirst = rule.whenReadsEach ? nil : when
+            whenPerElement = rule.whenReadsEach ? when : nil
+            each = rule.each?.evaluate
+            eachSlot = rule.bindings.each
+            lets = rule.bindings.lets.map { ($0.slot, $0.value.evaluate) }
+            require = rule.require.evaluate
+        }
+    }
+
     let rule: Rule
     let data: SnapshotData
     let citations: [CitationSpec]
     let catalog: RegulationCatalog
     var frame: EvalFrame
-    /// `when`, tested before `each` is computed (when it does not name the element) …
-    private let whenFirst: (@Sendable (inout EvalFrame) throws -> Bool)?
-    /// … or for each element.
-    private let whenPerElement: (@Sendable (inout EvalFrame) throws -> Bool)?
-    /// The named values (`let`), as slots and evaluators taken out of the rule once.
-    private let letSlots: [Int]
-    private let letValues: [Evaluator]
+    /// The compiled parts evaluated for each subject, taken out of the rule once.
+    private let plan: SubjectPlan
     private(set) var findings: [Finding] = []
     private(set) var failures: [EvaluationFailure] = []
 
@@ -40,11 +63,7 @@ struct RuleRun {
         self.citations = citations
         self.catalog = catalog
         frame = EvalFrame(slotCount: rule.slotCount, stepLimit: stepLimit, context: data.context)
-        letSlots = rule.bindings.lets.map(\.slot)
-        letValues = rule.bindings.lets.map(\.value.evaluate)
-        let when = rule.when?.condition
-        whenFirst = rule.whenReadsEach ? nil : when
-        whenPerElement = rule.whenReadsEach ? when : nil
+        plan = SubjectPlan(rule)
         let bindings = rule.bindings
         frame.slots[bindings.region] = .record(data.snapshot.region)
         frame.slots[bindings.asOf] = .date(data.snapshot.asOf)
@@ -56,47 +75,70 @@ struct RuleRun {
     mutating func evaluateAll() {
         switch rule.scope {
         case .region:
-            evaluate(.record(data.snapshot.region))
+            let region = Value.record(data.snapshot.region)
+            withUnsafePointer(to: region) { evaluate(subjects: $0, count: 1) }
         case .institution, .person, .event:
-            for value in data.institutions { evaluate(institution: value) }
+            data.institutions.withUnsafeBufferPointer { institutions in
+                guard let base = institutions.baseAddress else { return }
+                for offset in institutions.indices { evaluate(institution: base + offset) }
+            }
         case .coordinationBody:
-            for value in data.bodies { evaluate(value) }
+            data.bodies.withUnsafeBufferPointer { bodies in
+                guard let base = bodies.baseAddress else { return }
+                evaluate(subjects: base, count: bodies.count)
+            }
         }
     }
 
     /// Evaluates an institution-, person- or event-scope rule on one institution: the institution itself,
-    /// each person on its roster or each of its events. (Nothing for rules of other scopes.)
-    mutating func evaluate(institution value: Value) {
+    /// each person on its roster or each of its events. (Nothing for rules of other scopes.) The institution
+    /// must stay where it is while the call runs: the rule reads it, and its roster, in place.
+    mutating func evaluate(institution: UnsafePointer<Value>) {
         switch rule.scope {
         case .institution:
-            evaluate(value)
+            evaluate(subjects: institution, count: 1)
         case .person, .event:
-            guard case .record(let institution) = value,
-                  case .list(let subjects) = institution[rule.scope == .person ? RuleRun.staff : RuleRun.events], !subjects.isEmpty else { return }
-            if let slot = rule.bindings.institution { frame.slots[slot] = value }
-            for subject in subjects { evaluate(subject) }
+            guard case .record(let record) = institution.pointee,
+                  case .list(let subjects) = record[rule.scope == .person ? RuleRun.staff : RuleRun.events], !subjects.isEmpty else { return }
+            if let element = plan.institution { frame.bind(element, to: institution) }
+            subjects.withUnsafeBufferPointer { buffer in
+                guard let base = buffer.baseAddress else { return }
+                evaluate(subjects: base, count: buffer.count)
+            }
+            if let element = plan.institution { frame.bind(element, to: nil) }
         case .region, .coordinationBody:
             break
         }
     }
 
-    /// Evaluates the rule on one subject, `it`. What is reported about the subject (a `Subject`, with its names and
-    /// ids as strings; its institution; its place in the snapshot) is read from the frame only for a finding or a failure.
-    private mutating func evaluate(_ value: Value) {
-        frame.slots[rule.bindings.it] = value
+    /// Evaluates the rule on `count` subjects from `base`, each bound in place as `it`. What is reported about a
+    /// subject (a `Subject`, with its names and ids as strings; its institution; its place in the snapshot) is read
+    /// from the frame only for a finding or a failure.
+    private mutating func evaluate(subjects base: UnsafePointer<Value>, count: Int) {
+        // The plan is taken out of `self` once for all the subjects: its closures are then called without
+        // reference counting, which calling them through `self` (mutated meanwhile) would cost at each call.
+        let plan = plan
+        for offset in 0..<count {
+            frame.bind(plan.it, to: base + offset)
+            evaluate(plan)
+        }
+        frame.bind(plan.it, to: nil)
+    }
+
+    private mutating func evaluate(_ plan: SubjectPlan) {
         frame.steps = 0
         do {
-            if let when = whenFirst, try !when(&frame) { return }
-            if let each = rule.each, let slot = rule.bindings.each {
-                guard case .list(let items) = try each.evaluate(&frame), !items.isEmpty else { return }
+            if let when = plan.whenFirst, try !when(&frame) { return }
+            if let each = plan.each, let slot = plan.eachSlot {
+                guard case .list(let items) = try each(&frame), !items.isEmpty else { return }
                 for item in items {
                     frame.slots[slot] = item
-                    if let when = whenPerElement, try !when(&frame) { continue }
-                    try evaluateOne(key: rule.key ?? each, element: item)
+                    if let when = plan.whenPerElement, try !when(&frame) { continue }
+                    try evaluateOne(plan, element: item)
                 }
             } else {
-                if let when = whenPerElement, try !when(&frame) { return }
-                try evaluateOne(key: nil, element: nil)
+                if let when = plan.whenPerElement, try !when(&frame) { return }
+                try evaluateOne(plan, element: nil)
             }
         } catch let error as EvalError {
             failures.append(EvaluationFailure(ruleID: rule.id, subject: currentSubject(), message: error.message, ruleLocation: rule.location))
@@ -106,13 +148,13 @@ struct RuleRun {
     }
 
     /// The record being evaluated (`it`).
-    private var currentRecord: Record? { frame.slots[rule.bindings.it].recordValue }
+    private var currentRecord: Record? { frame.boundValue(rule.bindings.it)?.recordValue }
 
     /// The institution the subject belongs to (itself for an institution rule; nil for a region or a coordination body).
     private var currentInstitution: Record? {
         switch rule.scope {
         case .institution: currentRecord
-        case .person, .event: rule.bindings.institution.flatMap { frame.slots[$0].recordValue }
+        case .person, .event: rule.bindings.institution.flatMap { frame.boundValue($0)?.recordValue }
         case .region, .coordinationBody: nil
         }
     }
@@ -144,11 +186,17 @@ struct RuleRun {
         }
     }
 
-    private mutating func evaluateOne(key: Typed?, element: Value?) throws {
-        for index in letSlots.indices {
-            frame.slots[letSlots[index]] = try letValues[index](&frame)
+    private mutating func evaluateOne(_ plan: SubjectPlan, element: Value?) throws {
+        for index in plan.lets.indices {
+            frame.slots[plan.lets[index].slot] = try plan.lets[index].value(&frame)
         }
-        guard try rule.require.evaluate(&frame).boolValue != true else { return }
+        guard try plan.require(&frame).boolValue != true else { return }
+        try report(element: element)
+    }
+
+    /// Records a finding for the subject (and element) being evaluated, whose `require` has failed.
+    private mutating func report(element: Value?) throws {
+        let key = rule.key ?? rule.each
         let message = try rule.message.render(&frame)
         let subject = currentSubject()
         let institution = currentInstitution

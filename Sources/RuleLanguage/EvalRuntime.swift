@@ -74,6 +74,12 @@ public final class EvalContext: Sendable {
         guard let orderedRoster else { return givenRosterByPerson[person] ?? [] }
         return orderedRoster.entries(of: person, cursor: &cursor)
     }
+
+    /// How many roster entries `person` has, without making them (see `rosterEntries(of:cursor:)`).
+    func rosterCount(of person: String, cursor: inout Int) -> Int {
+        guard let orderedRoster else { return givenRosterByPerson[person]?.count ?? 0 }
+        return orderedRoster.count(of: person, cursor: &cursor)
+    }
 }
 
 /// Where each person's rows are on the institutions' staff lists, in roster order (institutions in order,
@@ -92,8 +98,9 @@ final class OrderedRoster: Sendable {
     private let groupAt: [Int32]
     private let places: [(institution: Int32, person: Int32)]
     private let nextRow: [Int32]
-    /// Per group, its first row.
+    /// Per group, its first row and its number of rows.
     private let firstRow: [Int32]
+    private let groupSize: [Int32]
 
     static let staff = SnapshotSchema.institution.requiredSlot("staff")
     private static let personID = SnapshotSchema.person.requiredSlot("id")
@@ -106,6 +113,7 @@ final class OrderedRoster: Sendable {
         var places: [(institution: Int32, person: Int32)] = []
         var nextRow: [Int32] = []
         var firstRow: [Int32] = []
+        var groupSize: [Int32] = []
         var lastRow: [Int32] = []
         // Room for every row (most persons are on one roster: about as many groups), so that nothing grows by copying.
         let rows = institutions.reduce(0) { total, institution in
@@ -118,6 +126,7 @@ final class OrderedRoster: Sendable {
         places.reserveCapacity(rows)
         nextRow.reserveCapacity(rows)
         firstRow.reserveCapacity(rows)
+        groupSize.reserveCapacity(rows)
         lastRow.reserveCapacity(rows)
         for (position, institution) in institutions.enumerated() {
             guard case .record(let record) = institution, case .list(let staff) = record[OrderedRoster.staff] else { continue }
@@ -130,9 +139,11 @@ final class OrderedRoster: Sendable {
                 let group = OrderedRoster.assign(&groupOf[id, default: -1], next: firstRow.count, isNew: &isNew)
                 if isNew {
                     firstRow.append(row)
+                    groupSize.append(1)
                     lastRow.append(row)
                 } else {
                     nextRow[Int(lastRow[group])] = row
+                    groupSize[group] += 1
                     lastRow[group] = row
                 }
                 persons.append(id)
@@ -147,6 +158,7 @@ final class OrderedRoster: Sendable {
         self.places = places
         self.nextRow = nextRow
         self.firstRow = firstRow
+        self.groupSize = groupSize
     }
 
     private static func assign(_ group: inout Int, next: Int, isNew: inout Bool) -> Int {
@@ -158,16 +170,24 @@ final class OrderedRoster: Sendable {
     }
 
     func entries(of person: String, cursor: inout Int) -> [Value] {
-        let group: Int
+        group(of: person, cursor: &cursor).map(rows(of:)) ?? []
+    }
+
+    func count(of person: String, cursor: inout Int) -> Int {
+        group(of: person, cursor: &cursor).map { Int(groupSize[$0]) } ?? 0
+    }
+
+    /// The group of `person`: the one of the row at `cursor` when that row is the person's, found by hashing otherwise.
+    /// `cursor` is left on the row after the one the person was found at.
+    private func group(of person: String, cursor: inout Int) -> Int? {
         if cursor >= 0, cursor < persons.count, persons[cursor] == person {
-            group = Int(groupAt[cursor])
+            let group = Int(groupAt[cursor])
             cursor += 1
-        } else {
-            guard let found = groupOf[person] else { return [] }
-            group = found
-            cursor = Int(firstRow[group]) + 1
+            return group
         }
-        return rows(of: group)
+        guard let group = groupOf[person] else { return nil }
+        cursor = Int(firstRow[group]) + 1
+        return group
     }
 
     /// Person id → roster entries, every group made (for comparison in tests).
@@ -195,7 +215,7 @@ public struct EvalFrame {
     public let stepLimit: Int
     public let context: EvalContext
     /// Per lambda: the element it is being applied to, inside the list being iterated (see `forEach`).
-    var elements: [UnsafePointer<Value>?] = []
+    @usableFromInline var elements = ElementTable(capacity: 8)
     /// Per indexed `count` call site: the list it last saw and that list's index (see `CountPlan`).
     var countCache: [CountCacheEntry?] = []
     /// The last `rosters_of` lookup: a rule often asks twice for the same person.
@@ -223,23 +243,77 @@ public struct EvalFrame {
         return entries
     }
 
+    /// Points variable `element` (declared with `ExpressionCompiler.declareBound`) at `value`, or makes it
+    /// read as missing (nil). The caller keeps the value alive, unmoved, for as long as expressions read it.
+    @inlinable
+    public mutating func bind(_ element: Int, to value: UnsafePointer<Value>?) {
+        guard element >= 0 else { return }
+        if element >= elements.capacity { elements = elements.grown(to: element + 1) }
+        elements.pointers[element] = value
+    }
+
+    /// The value variable `element` is bound to (see `bind(_:to:)`), nil when unbound.
+    public func boundValue(_ element: Int) -> Value? {
+        elements[element]?.pointee
+    }
+
+    /// How many roster entries `person` has (`count(rosters_of(person))`), without making them.
+    mutating func rosterCount(of person: String) -> Int {
+        if let last = lastRosters, last.person == person { return last.entries.count }
+        return context.rosterCount(of: person, cursor: &rosterCursor)
+    }
+
     /// Calls `body` for each element of `items` in order (and its offset), with lambda parameter
     /// `element` standing for it, until `body` returns false. The parameter points into `items`,
     /// which this call keeps alive, instead of holding a copy: binding a record costs no reference
     /// counting. Outside the call the parameter reads as missing.
     @inline(__always)
     mutating func forEach(_ items: [Value], as element: Int, _ body: (inout EvalFrame, _ offset: Int) throws -> Bool) rethrows {
-        if element >= elements.count {
-            elements.append(contentsOf: repeatElement(nil, count: element + 1 - elements.count))
-        }
-        defer { elements[element] = nil }
+        if element >= elements.capacity { elements = elements.grown(to: element + 1) }
+        // The table is read again at each step: `body` may have replaced it with a larger one.
+        defer { elements.pointers[element] = nil }
         try items.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             for offset in 0..<buffer.count {
-                elements[element] = base + offset
+                elements.pointers[element] = base + offset
                 guard try body(&self, offset) else { return }
             }
         }
+    }
+}
+
+/// Where each bound variable and lambda parameter of a frame points (see `EvalFrame.bind(_:to:)` and
+/// `EvalFrame.forEach`). A reference with memory of its own, so that pointing a variable elsewhere costs
+/// no copy-on-write check; a copied frame shares it. A place never pointed at reads as nil.
+@usableFromInline
+final class ElementTable {
+    /// Fixed for the table's life (a frame that needs more places gets a larger table): constant properties
+    /// of a class are read without the run-time exclusivity checks that variable ones cost.
+    @usableFromInline let pointers: UnsafeMutablePointer<UnsafePointer<Value>?>
+    @usableFromInline let capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        pointers = .allocate(capacity: capacity)
+        pointers.initialize(repeating: nil, count: capacity)
+    }
+
+    deinit {
+        pointers.deallocate()
+    }
+
+    /// Where place `element` points; nil for a place never pointed at.
+    @usableFromInline
+    subscript(element: Int) -> UnsafePointer<Value>? {
+        @inlinable get { element >= 0 && element < capacity ? pointers[element] : nil }
+    }
+
+    /// A table with room for `count` places, pointing where this one does.
+    @usableFromInline
+    func grown(to count: Int) -> ElementTable {
+        let larger = ElementTable(capacity: max(count, capacity * 2))
+        larger.pointers.update(from: pointers, count: capacity)
+        return larger
     }
 }
 

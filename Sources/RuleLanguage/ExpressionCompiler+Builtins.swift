@@ -42,6 +42,9 @@ extension ExpressionCompiler {
                   let (list, element) = listArgument(arguments[0], function: name) else { return nil }
             let source = list.evaluate
             if arguments.count == 1 {
+                if let length = list.length {
+                    return Typed(.int) { frame in .int(try length(&frame)) }
+                }
                 return folded(Typed(.int, list.operand.map { .int(ExpressionCompiler.count(of: $0)) }), list)
             }
             guard let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: .bool, function: name),
@@ -258,10 +261,14 @@ extension ExpressionCompiler {
                   let id = argument(arguments[0], .string, function: name, position: "") else { return nil }
             noteRosterUse()
             let get = id.evaluate
-            return Typed(.list(.record(SyntheticRecords.rosterEntry))) { frame in
+            // `count(rosters_of(…))` asks the index how many rows there are, without making them.
+            return Typed(.list(.record(SyntheticRecords.rosterEntry)), { frame in
                 guard let key = try get(&frame).stringValue else { return .list([]) }
                 return .list(frame.rosters(of: key))
-            }
+            }, length: { frame in
+                guard let key = try get(&frame).stringValue else { return 0 }
+                return frame.rosterCount(of: key)
+            })
 
         case "has":
             guard arity(name, arguments, 1...1, usage: "has(可能为空的值)", at: expr.range),

@@ -43,6 +43,13 @@ public struct ExpressionCompiler {
         return slot
     }
 
+    /// Declares a variable that stands for a value the caller keeps alive and points the frame at
+    /// (`EvalFrame.bind(_:to:)`): the subject `it` and its `institution`. Binding one costs no reference
+    /// counting, unlike storing it in a slot. Returns its place in the frame's `elements`.
+    public mutating func declareBound(_ name: String, type: RuleType) -> Int {
+        declareElement(name, type: type)
+    }
+
     /// Declares the parameter of a lambda; returns its place in the frame's `elements`.
     mutating func declareElement(_ name: String, type: RuleType) -> Int {
         let element = elementCount

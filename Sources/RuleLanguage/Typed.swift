@@ -3,6 +3,9 @@ import Schema
 /// A compiled condition: whether an expression of type bool evaluates to `true`.
 typealias Predicate = @Sendable (inout EvalFrame) throws -> Bool
 
+/// The number of elements of a compiled list expression.
+typealias Length = @Sendable (inout EvalFrame) throws -> Int
+
 /// A checked, compiled expression: its static type, how to evaluate it, and its value when constant.
 ///
 /// The parts live in one immutable shared box, so that copying a `Typed` (the engine copies the
@@ -15,13 +18,17 @@ public struct Typed: Sendable {
         let constant: Value?
         let access: Access?
         let test: Predicate?
+        /// For a list: its number of elements, computed without making the list.
+        let length: Length?
 
-        init(type: RuleType, evaluate: @escaping Evaluator, constant: Value? = nil, access: Access? = nil, test: Predicate? = nil) {
+        init(type: RuleType, evaluate: @escaping Evaluator, constant: Value? = nil, access: Access? = nil, test: Predicate? = nil,
+             length: Length? = nil) {
             self.type = type
             self.evaluate = evaluate
             self.constant = constant
             self.access = access
             self.test = test
+            self.length = length
         }
     }
 
@@ -30,7 +37,7 @@ public struct Typed: Sendable {
 
     public var type: RuleType {
         get { parts.type }
-        set { parts = Parts(type: newValue, evaluate: parts.evaluate, constant: parts.constant, access: parts.access, test: parts.test) }
+        set { parts = Parts(type: newValue, evaluate: parts.evaluate, constant: parts.constant, access: parts.access, test: parts.test, length: parts.length) }
     }
 
     /// Inlinable, so that the engine calls the closure without retaining and releasing it each time.
@@ -95,6 +102,14 @@ public struct Typed: Sendable {
         self = other
         self.type = type
     }
+
+    /// A list whose number of elements can be had without making it (`rosters_of`).
+    init(_ type: RuleType, _ evaluate: @escaping Evaluator, length: @escaping Length) {
+        parts = Parts(type: type, evaluate: evaluate, length: length)
+    }
+
+    /// The list's number of elements, computed without making the list, when the expression can.
+    var length: Length? { parts.length }
 
     /// How operators read this expression.
     var operand: Operand { Operand(self) }

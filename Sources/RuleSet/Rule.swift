@@ -79,9 +79,12 @@ public struct RuleExample: Sendable {
     public var sourceText: String
 }
 
-/// The slots the engine fills before evaluating a rule.
+/// Where the engine puts what a rule reads: `it` and `institution` are bound in place
+/// (`EvalFrame.bind(_:to:)`), the others are slots the engine fills.
 public struct RuleBindings: Sendable {
+    /// The subject: a bound variable.
     public var it: Int
+    /// The subject's institution, for person and event rules: a bound variable.
     public var institution: Int?
     public var region: Int
     public var asOf: Int

@@ -146,8 +146,9 @@ struct RuleDecoder {
 
         // Names visible to every expression of the rule, by scope.
         var compiler = ExpressionCompiler()
-        let itSlot = compiler.declare("it", type: scope.subjectType)
-        let institutionSlot = scope == .person || scope == .event ? compiler.declare("institution", type: .record(SnapshotSchema.institution)) : nil
+        // The subject and its institution are bound in place (see `EvalFrame.bind`), not copied into slots.
+        let itSlot = compiler.declareBound("it", type: scope.subjectType)
+        let institutionSlot = scope == .person || scope == .event ? compiler.declareBound("institution", type: .record(SnapshotSchema.institution)) : nil
         let regionSlot = compiler.declare("region", type: .record(SnapshotSchema.region))
         let asOfSlot = compiler.declare("as_of", type: .date)
         let institutionsSlot = compiler.declare("institutions", type: .list(.record(SnapshotSchema.institution)))

@@ -42,6 +42,21 @@ import Testing
         #expect(zero.stderr.contains("--jobs"))
     }
 
+    @Test func timingsGoToStandardErrorAndLeaveTheReportAlone() throws {
+        let environment = ["SOURCE_DATE_EPOCH": "1767225600"]
+        let plain = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json", "--quiet"], environment: environment)
+        let timed = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json", "--quiet", "--timings"], environment: environment)
+        #expect(timed.status == plain.status)
+        #expect(!plain.stdout.isEmpty && timed.stdout == plain.stdout)
+        let lines = timed.stderr.split(separator: "\n").filter { $0.hasPrefix("timings:") }
+        let stages = try #require(lines.first)
+        for stage in ["rules", "snapshot", "evaluate", "report"] { #expect(stages.contains(" \(stage) "), "\(stages)") }
+        // Then the five slowest rules, each a rule id and a time.
+        let rules = lines.dropFirst()
+        #expect(rules.count == 5, "\(timed.stderr)")
+        #expect(rules.allSatisfy { $0.contains("-") && $0.hasSuffix(" ms") })
+    }
+
     @Test func unreadableInputIsExitTwoWithNothingOnStdout() throws {
         let missing = try CLIRunner.run(["audit", "/nonexistent"])
         #expect(missing.status == 2 && missing.stdout.isEmpty)

@@ -104,6 +104,37 @@ private func range(of token: String, in text: String) -> Range<Int> {
         #expect(value == expected, "\(text)")
     }
 
+    /// Ten nested lambdas: the innermost parameters first need more places than a frame starts with while
+    /// the outer lambdas are iterating, and every parameter must still read its own element.
+    @Test func deeplyNestedLambdasEachReadTheirOwnElement() throws {
+        let names = ["b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"]
+        let inner = names.reversed().reduce("a == 2 and l == 7") { body, name in "any([7], \(name) -> \(body))" }
+        let (value, _) = try evaluate("count([1, 2, 3], a -> \(inner))")
+        #expect(value == .int(1))
+    }
+
+    /// `it` bound in place (as the engine binds each subject) reads like `it` in a slot, and reads as
+    /// missing once unbound.
+    @Test func aBoundSubjectIsReadInPlace() throws {
+        var compiler = ExpressionCompiler()
+        let it = compiler.declareBound("it", type: .record(SnapshotSchema.institution))
+        let compiled = compiler.compile("count(it.staff, p -> p.establishment == administrative) + it.approved.staffing.administrative")
+        let typed = try #require(compiled)
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 10_000, context: .empty)
+        let subjects = [institution(administrative: 5, staff: [("P1", "administrative", nil), ("P2", "public_service", nil)]),
+                        institution(administrative: 1)]
+        let values = try subjects.withUnsafeBufferPointer { buffer in
+            try buffer.indices.map { index in
+                frame.bind(it, to: buffer.baseAddress.map { $0 + index })
+                return try typed.evaluate(&frame)
+            }
+        }
+        #expect(values == [.int(6), .int(1)])
+        frame.bind(it, to: nil)
+        #expect(frame.boundValue(it) == nil)
+        #expect(try typed.evaluate(&frame) == .int(0))
+    }
+
     @Test func divisionByZeroIsAnEvaluationError() {
         #expect(throws: EvalError.divisionByZero) { try evaluate("1 / (it.approved.staffing.administrative - 2)") }
     }

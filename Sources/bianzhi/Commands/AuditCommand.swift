@@ -51,7 +51,7 @@ struct AuditCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "把报告写入该文件（整体写入，不会留下半个文件）· write the report to this file, atomically")
     var output: String?
 
-    @Flag(help: "在标准错误上报告各阶段用时（读取规则、读取快照、计算规则、生成报告）· print the time of each stage on standard error")
+    @Flag(help: "在标准错误上报告各阶段用时（读取规则、读取快照、计算规则、生成报告），以及最耗时的 5 条规则（另算一遍得出）· print the time of each stage, and of the five slowest rules, on standard error")
     var timings = false
 
     @Flag(help: "不显示进度 · no progress display on standard error")
@@ -89,8 +89,14 @@ struct AuditCommand: ParsableCommand {
         let snapshotRead = clock.now
         ProgressIndicator.shared.advance("审计")
         if let date { loaded = loaded.with(asOf: date) }
-        let report = AuditEngine(ruleSet: ruleSet, workers: workers).audit(loaded, only: only.isEmpty ? nil : Set(only), measuringRules: timings)
+        let engine = AuditEngine(ruleSet: ruleSet, workers: workers)
+        let selection = only.isEmpty ? nil : Set(only)
+        let report = engine.audit(loaded, only: selection)
         let evaluated = clock.now
+        // Each rule's time comes from a second evaluation, which reads the clock around every rule on every
+        // institution: reading it in the first would add its own cost to the time of the whole evaluation.
+        let ruleTimings = timings ? engine.audit(loaded, only: selection, measuringRules: true).ruleTimings : []
+        let reportStarted = clock.now
         try recordInLedger(report, ruleSet: ruleSet)
         ProgressIndicator.shared.advance("生成报告")
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(),
@@ -110,8 +116,8 @@ struct AuditCommand: ParsableCommand {
                 return String(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
             }
             Terminal.writeError("timings: rules \(ms(rulesRead - started)) ms, snapshot \(ms(snapshotRead - rulesRead)) ms, "
-                + "evaluate \(ms(evaluated - snapshotRead)) ms (\(report.rulesApplied) rules), report \(ms(clock.now - evaluated)) ms\n")
-            for timing in report.ruleTimings.sorted(by: { $0.duration > $1.duration }).prefix(5) {
+                + "evaluate \(ms(evaluated - snapshotRead)) ms (\(report.rulesApplied) rules), report \(ms(clock.now - reportStarted)) ms\n")
+            for timing in ruleTimings.sorted(by: { $0.duration > $1.duration }).prefix(5) {
                 Terminal.writeError("timings:   \(timing.rule) \(ms(timing.duration)) ms\n")
             }
         }
