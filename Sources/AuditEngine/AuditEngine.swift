@@ -57,16 +57,18 @@ public struct AuditEngine: Sendable {
             // The institutions are read in place: `data` keeps them alive and unmoved.
             data.institutions.withUnsafeBufferPointer { institutions in
                 guard let base = institutions.baseAddress else { return }
-                for position in range {
-                    let institution = base + position
+                if measuringRules {
+                    // Rule by rule over the chunk, so that the clock is read twice per rule and chunk rather than
+                    // around every rule on every institution. Each rule still sees the institutions in order, so
+                    // the findings are the same.
                     for index in runs.indices {
-                        if measuringRules {
-                            let start = clock.now
-                            runs[index].evaluate(institution: institution)
-                            durations[index] += clock.now - start
-                        } else {
-                            runs[index].evaluate(institution: institution)
-                        }
+                        let start = clock.now
+                        for position in range { runs[index].evaluate(institution: base + position) }
+                        durations[index] += clock.now - start
+                    }
+                } else {
+                    for position in range {
+                        for index in runs.indices { runs[index].evaluate(institution: base + position) }
                     }
                 }
             }

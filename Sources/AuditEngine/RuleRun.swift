@@ -44,6 +44,8 @@ struct RuleRun {
     private let plan: SubjectPlan
     private(set) var findings: [Finding] = []
     private(set) var failures: [EvaluationFailure] = []
+    /// The citations as reported, resolved at the first finding: all but a 三定 citation read the same for every subject.
+    private var resolvedCitations: [ResolvedCitation?]
 
     private static let institutionID = SnapshotSchema.institution.requiredSlot("id")
     private static let institutionName = SnapshotSchema.institution.requiredSlot("name")
@@ -64,6 +66,7 @@ struct RuleRun {
         self.catalog = catalog
         frame = EvalFrame(slotCount: rule.slotCount, stepLimit: stepLimit, context: data.context)
         plan = SubjectPlan(rule)
+        resolvedCitations = Array(repeating: nil, count: citations.count)
         let bindings = rule.bindings
         frame.slots[bindings.region] = .record(data.snapshot.region)
         frame.slots[bindings.asOf] = .date(data.snapshot.asOf)
@@ -214,7 +217,16 @@ struct RuleRun {
         for binding in rule.bindings.lets {
             evidence.append((binding.name, ValueFormatting.json(frame.slots[binding.slot], type: binding.type)))
         }
-        let resolved = citations.map { resolve($0, institution: institution) }
+        var resolved: [ResolvedCitation] = []
+        for (index, citation) in citations.enumerated() {
+            if let known = resolvedCitations[index] {
+                resolved.append(known)
+                continue
+            }
+            let resolution = resolve(citation, institution: institution)
+            if case .sanding = citation.target {} else { resolvedCitations[index] = resolution }
+            resolved.append(resolution)
+        }
         var finding = Finding(ruleID: rule.id, title: rule.title, severity: rule.severity, status: .violation, subject: subject,
                               key: keyText, message: message, citations: resolved, evidence: evidence,
                               location: data.snapshot.file(of: mark).map { SourceLocation(path: $0, line: Int(mark.line), column: Int(mark.column)) },

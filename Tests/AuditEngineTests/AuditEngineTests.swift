@@ -95,6 +95,20 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(single.contains("\"findings\""))
     }
 
+    /// Measuring each rule's time evaluates rule by rule instead of institution by institution: the report is the same,
+    /// and every applied rule has a time.
+    @Test func measuringTheRulesDoesNotChangeTheReport() throws {
+        let ruleSet = try projectRules()
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let reporter = JSONReporter(generatedAt: "2026-01-01T00:00:00Z")
+        let engine = AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: 2))
+        let plain = engine.audit(snapshot)
+        let measured = engine.audit(snapshot, measuringRules: true)
+        #expect(reporter.render(plain) == reporter.render(measured))
+        #expect(plain.ruleTimings.isEmpty)
+        #expect(measured.ruleTimings.count == measured.rulesApplied)
+    }
+
     @Test func jsonReportFollowsTheContract() throws {
         let ruleSet = try projectRules()
         let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
