@@ -73,6 +73,22 @@ import Testing
                 token: "{approved: {staffing: {administrative: 0}}", context: "administrative: 0}}, staff", id: "rule.exampleMismatch"),
     ]
 
+    /// `test` names a failing example and says where it is, to the line and column.
+    @Test func aFailingExampleIsShownWithItsLocation() throws {
+        let old = "    compliant:\n      - {approved: {staffing: {administrative: 1}}"
+        let text = ValidateBadRuleTests.rule.replacingOccurrences(of: old, with: "    compliant:\n      - {approved: {staffing: {administrative: 0}}")
+        let directory = try ValidateBadRuleTests.rulesFolder(text)
+        let cases = try TestSupport.temporaryDirectory()
+        let result = try CLIRunner.run(["test", directory.path, "--cases", cases.path, "--quiet"])
+        #expect(result.status == 1)
+        let where_ = ValidateBadRuleTests.position(of: "{approved: {staffing: {administrative: 0}}", onLineWith: "administrative: 0}}, staff", in: text)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let failure = try #require(lines.firstIndex { $0.hasPrefix("✗ T-ST-001") }, "\(result.stdout)")
+        let location = try #require(lines[failure...].first { $0.hasPrefix("    位置：") })
+        #expect(location.hasSuffix("test/rules.yaml:\(where_)"), "\(location)")
+        #expect(lines.last == "1 passed, 1 failed", "\(result.stdout)")
+    }
+
     @Test(arguments: cases)
     func badRuleIsRefusedAtItsLocation(bad: BadRule) throws {
         guard let range = ValidateBadRuleTests.rule.range(of: bad.old) else {

@@ -43,6 +43,10 @@ struct TestCommand: ParsableCommand {
             for detail in outcome.details {
                 output += "    " + detail + "\n"
             }
+            // Where to look: the example in its rule file, or the case's case.yaml.
+            if !outcome.passed, let location = outcome.location {
+                output += "    位置：\(location.description)\n"
+            }
         }
         let passed = outcomes.filter(\.passed).count
         let failed = outcomes.count - passed
