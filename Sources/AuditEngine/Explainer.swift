@@ -21,7 +21,9 @@ public struct Explanation: Sendable {
     public var subjectLocation: SourceLocation?
     public var applies: Bool
     public var reasonNotApplied: String?
-    /// One group of steps per evaluation (several with `each`).
+    /// For a rule with `each`: the list it goes through, as a step (its value, and where its inputs are).
+    public var each: ExplanationStep?
+    /// One group of steps per evaluation (several with `each`; none when its list is empty).
     public var evaluations: [(element: String?, steps: [ExplanationStep], violated: Bool, message: String?)]
     public var citations: [String]
 }
@@ -96,7 +98,7 @@ extension AuditEngine {
         }
         var explanation = Explanation(ruleID: rule.id, title: rule.title, subject: target.subject, subjectLocation: location(target.mark),
                                       applies: citations != nil, reasonNotApplied: citations == nil ? "数据日期 \(snapshot.asOf) 时规则所引法规尚未施行或规则不在有效期内" : nil,
-                                      evaluations: [], citations: [])
+                                      each: nil, evaluations: [], citations: [])
         guard let citations else { return .success(explanation) }
         var run = RuleRun(rule: rule, data: data, citations: citations, catalog: ruleSet.catalog, stepLimit: stepLimit)
         // `it` and `institution` are read in place: they stay in `bound` for the rest of the explanation.
@@ -110,7 +112,8 @@ extension AuditEngine {
             func step(_ label: String, _ text: String, _ typed: Typed) -> ExplanationStep {
                 let value: String
                 do {
-                    value = ValueFormatting.text(try typed.evaluate(&frame), type: typed.type)
+                    let result = try typed.evaluate(&frame)
+                    value = result.listValue?.isEmpty == true ? "（空列表）" : ValueFormatting.text(result, type: typed.type)
                 } catch let error as EvalError {
                     value = "计算错误：\(error.message)"
                 } catch {
@@ -122,10 +125,10 @@ extension AuditEngine {
                 return ExplanationStep(label: label, expression: text, value: value, sources: sources)
             }
             var elements: [Value?] = [nil]
-            if let each = rule.each, let slot = rule.bindings.each {
+            if let each = rule.each {
+                explanation.each = step("逐一列举 each \(rule.eachName ?? "")", rule.source.each ?? "", each)
                 let items = (try? each.evaluate(&frame).listValue) ?? []
                 elements = items.map { Optional($0) }
-                _ = slot
             }
             for element in elements {
                 var steps: [ExplanationStep] = []

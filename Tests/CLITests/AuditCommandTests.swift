@@ -66,6 +66,20 @@ import Testing
         #expect(badDate.status != 0 && badDate.stdout.isEmpty)
     }
 
+    /// For a rule with `each`, explain shows the list first, with where its inputs are; an empty list says so.
+    @Test func explainShowsTheEachListWithItsLines() throws {
+        let found = try CLIRunner.run(["explain", "GW-IU-001", "QH-SWJ", "Cases/qinghe-county/snapshot"])
+        #expect(found.status == 0, "\(found.stderr)")
+        #expect(found.stdout.contains("逐一列举 each unit = filter(it.internal_units"))
+        #expect(found.stdout.contains("      → 电子商务股\n"))
+        #expect(found.stdout.contains("it.internal_units：Cases/qinghe-county/snapshot/institutions/government/qh-swj.yaml:"))
+        #expect(found.stdout.contains("结论：违规"))
+        let none = try CLIRunner.run(["explain", "GW-IU-001", "QH-WJJ", "Cases/qinghe-county/snapshot"])
+        #expect(none.stdout.contains("      → （空列表）\n"), "\(none.stdout)")
+        #expect(none.stdout.contains("结论：列表为空"))
+        #expect(!none.stdout.contains("结论：违规"))
+    }
+
     @Test func explainShowsEachValueWithItsLine() throws {
         let result = try CLIRunner.run(["explain", "GW-ST-001", "QH-JYJ", "Cases/qinghe-county/snapshot"])
         #expect(result.status == 0, "\(result.stderr)")

@@ -43,6 +43,16 @@ struct ExplainCommand: ParsableCommand {
             if !explanation.applies {
                 lines.append("规则不适用：\(explanation.reasonNotApplied ?? "")")
             }
+            if let each = explanation.each {
+                lines.append("  \(each.label) = \(each.expression)")
+                lines.append("      → \(each.value)")
+                for source in each.sources {
+                    lines.append("      \(source.path)：\(source.location?.description ?? "（快照未写，取默认值或为空）")")
+                }
+                if explanation.applies, explanation.evaluations.isEmpty {
+                    lines.append("  结论：列表为空，没有要逐一检查的元素，这条规则对该对象不产生发现")
+                }
+            }
             for evaluation in explanation.evaluations {
                 if let element = evaluation.element { lines.append(""); lines.append("逐一列举的元素：\(element)") }
                 for step in evaluation.steps {
