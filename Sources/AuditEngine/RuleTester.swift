@@ -43,7 +43,7 @@ public struct RuleTester: Sendable {
                 case .compliant where count > 0:
                     details.append("标为合规，却产生了 \(count) 条发现：" + report.findings.map { $0.message }.joined(separator: "；"))
                 case .violating where example.expectedFindings.map({ count != $0 }) ?? (count == 0):
-                    details.append("标为违规，应产生\(example.expectedFindings.map { "\($0)" } ?? "至少 1") 条发现，实际 \(count) 条")
+                    details.append("标为违规，应产生\(example.expectedFindings.map { " \($0)" } ?? "至少 1") 条发现，实际 \(count) 条")
                 default:
                     break
                 }

@@ -95,7 +95,7 @@ extension ReportCase {
     /// Outcomes of `test`: one passing example, one failing example, one failing case.
     static let sampleOutcomes: [TestOutcome] = [
         TestOutcome(name: "DEMO-ST-001 合规示例 #1", passed: true, details: [], location: SourceLocation(path: "Rules/demo/r.yaml", line: 20, column: 9)),
-        TestOutcome(name: "DEMO-ST-001 违规示例 #1", passed: false, details: ["标为违规，应产生 至少 1 条发现，实际 0 条"],
+        TestOutcome(name: "DEMO-ST-001 违规示例 #1", passed: false, details: ["标为违规，应产生至少 1 条发现，实际 0 条"],
                     location: SourceLocation(path: "Rules/demo/r.yaml", line: 22, column: 9)),
         TestOutcome(name: "案例 over-establishment", passed: false,
                     details: ["缺少的发现：DEMO-ST-001 SX-ZRJ violation", "多出的发现：DEMO-LD-002 SX-ZRJ violation —— 副职超配"],
