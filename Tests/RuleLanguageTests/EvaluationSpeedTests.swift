@@ -302,10 +302,10 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
     }
 
     /// `rosters_of(pid)` for each id in turn, in one frame, with a context built each way.
-    private static func lookUp(_ ids: [String], institutions: [Value]) throws -> (ordered: [Value], hashed: [Value]) {
+    private static func lookUp(_ ids: [String], institutions: [Value], expression: String = "rosters_of(pid)") throws -> (ordered: [Value], hashed: [Value]) {
         var compiler = ExpressionCompiler()
         let slot = compiler.declare("pid", type: .string)
-        guard let typed = compiler.compile("rosters_of(pid)") else {
+        guard let typed = compiler.compile(expression) else {
             Issue.record("\(compiler.errors)")
             return ([], [])
         }
@@ -339,6 +339,12 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         for ids in orders {
             let (ordered, hashed) = try OrderedRosterTests.lookUp(ids, institutions: institutions)
             #expect(ordered == hashed)
+            // The number of rows, from the index without making them, then by making them: both move the same cursor.
+            let (counted, countedByID) = try OrderedRosterTests.lookUp(ids, institutions: institutions,
+                                                                        expression: "count(rosters_of(pid)) * 1000 + count(rosters_of(pid), r -> true)")
+            let expected = hashed.map { Value.int(($0.listValue?.count ?? 0) * 1001) }
+            #expect(counted == expected)
+            #expect(countedByID == expected)
         }
         #expect(EvalContext(institutionsByID: [:], institutions: institutions).rosterByPerson == OrderedRosterTests.byPerson(roster))
     }
