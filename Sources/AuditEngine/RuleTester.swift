@@ -91,21 +91,23 @@ public struct RuleTester: Sendable {
             details.append("expect 中的规则 \(id) 不存在" + (Suggestion.closest(to: id, in: Array(known)).map { "；是否要写 \($0)？" } ?? ""))
         }
         let report = engine.audit(snapshot, only: testCase.only)
-        var expected = testCase.expect.map(\.signature)
+        var expected = testCase.expect
         var extra: [String] = []
         for finding in report.findings {
             let full = CaseFile.Expectation(rule: finding.ruleID, subject: finding.subject.id, status: finding.status.rawValue, key: finding.key)
-            if let index = expected.firstIndex(of: full.signature) {
-                expected.remove(at: index)
-            } else if let index = expected.firstIndex(of: CaseFile.Expectation(rule: full.rule, subject: full.subject, status: full.status, key: nil).signature) {
+            let withoutKey = CaseFile.Expectation(rule: full.rule, subject: full.subject, status: full.status, key: nil).signature
+            if let index = expected.firstIndex(where: { $0.signature == full.signature }) ?? expected.firstIndex(where: { $0.signature == withoutKey }) {
                 expected.remove(at: index)
             } else {
-                extra.append("多出的发现：\(full.signature) —— \(finding.message)")
+                // Where the finding's subject is in the snapshot, to add the expectation or to look at the data.
+                extra.append("多出的发现：\(full.signature) —— \(finding.message)" + (finding.location.map { "（\($0.description)）" } ?? ""))
             }
         }
-        details += expected.map { "缺少的发现：\($0)" } + extra
+        // A missing finding is shown with the line of case.yaml that expects it.
+        details += expected.map { "缺少的发现：\($0.signature)" + ($0.location.map { "（\($0.description)）" } ?? "") } + extra
         details += report.failures.map { "计算错误：\($0.ruleID) \($0.subject.id)：\($0.message)" }
-        return TestOutcome(name: "案例 \(name)", passed: details.isEmpty, details: details, location: location)
+        return TestOutcome(name: "案例 \(name)", passed: details.isEmpty, details: details,
+                           location: expected.first?.location ?? location)
     }
 }
 
@@ -116,6 +118,8 @@ public struct CaseFile: Sendable {
         public var subject: String
         public var status: String
         public var key: String?
+        /// Where the expectation is written in case.yaml.
+        public var location: SourceLocation?
 
         var signature: String { "\(rule) \(subject)\(key.map { " [\($0)]" } ?? "") \(status)" }
     }
@@ -181,7 +185,7 @@ public struct CaseFile: Sendable {
                     if !["violation", "exempted", "exemption_expired"].contains(status) {
                         problems.append(Diagnostic("case.badStatus", message: "status '\(status)' 应为 violation、exempted 或 exemption_expired", at: at(item)))
                     }
-                    expect.append(Expectation(rule: rule, subject: subject, status: status, key: values["key"]))
+                    expect.append(Expectation(rule: rule, subject: subject, status: status, key: values["key"], location: at(item)))
                 }
             default:
                 problems.append(Diagnostic("case.unknownField", message: "未知字段 '\(key)'", at: at(pair.key),

@@ -1,5 +1,6 @@
 import _BianzhiTestSupport
 import AuditEngine
+import Diagnostics
 import Foundation
 import Reporters
 import RuleSet
@@ -107,6 +108,30 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(reporter.render(plain) == reporter.render(measured))
         #expect(plain.ruleTimings.isEmpty)
         #expect(measured.ruleTimings.count == measured.rulesApplied)
+    }
+
+    /// A failing case says where to look: a missing finding at its line of case.yaml, an extra one at its subject in the snapshot.
+    @Test func aFailingCaseShowsWhereEachDifferenceIs() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let folder = directory.appendingPathComponent("wrong")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.path("Cases/qinghe-county/snapshot"), toPath: folder.appendingPathComponent("snapshot").path)
+        try TestSupport.write("""
+        only: [GW-ST-001]
+        expect:
+          - {rule: GW-ST-001, subject: QH-JYJ, status: violation}
+          - {rule: GW-ST-001, subject: QH-NOPE, status: violation}
+
+        """, to: "wrong/case.yaml", in: directory)
+        let outcome = try #require(RuleTester(engine: AuditEngine(ruleSet: try projectRules())).runCases(in: directory.path).outcomes.first)
+        #expect(!outcome.passed)
+        let casePath = folder.appendingPathComponent("case.yaml").path
+        #expect(outcome.details.contains("缺少的发现：GW-ST-001 QH-NOPE violation（\(casePath):4:5）"), "\(outcome.details)")
+        #expect(outcome.location == SourceLocation(path: casePath, line: 4, column: 5))
+        // QH-NYJ is over establishment too, with an exemption in force: a finding the case does not list.
+        let extra = try #require(outcome.details.first { $0.hasPrefix("多出的发现：GW-ST-001 QH-NYJ exempted") }, "\(outcome.details)")
+        #expect(extra.contains("（\(folder.path)/snapshot/institutions/"), "\(extra)")
+        #expect(extra.hasSuffix(":2:1）"), "\(extra)")
     }
 
     @Test func jsonReportFollowsTheContract() throws {
