@@ -92,6 +92,8 @@ public struct AuditEngine: Sendable {
             if measuringRules { timings.append((rule.id, parts.reduce(Duration.zero) { $0 + ($1.duration ?? .zero) })) }
         }
         let applied = local.count + global.count
+        // The packs of the rules applied (all of them, unless `only` or the region or the date left some out).
+        let appliedPacks = ruleSet.packs.filter { pack in selected.indices.contains { scheduled[$0] != nil && selected[$0].pack == pack } }
         findings.sort { a, b in
             if a.subject.id != b.subject.id { return a.subject.id < b.subject.id }
             if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
@@ -102,7 +104,7 @@ public struct AuditEngine: Sendable {
         return AuditReport(snapshotPath: snapshot.path,
                            regionCode: region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? "",
                            regionName: region[SnapshotSchema.region.requiredSlot("name")].stringValue ?? "",
-                           asOf: asOf, rulesApplied: applied, packs: ruleSet.packs,
+                           asOf: asOf, rulesApplied: applied, packs: appliedPacks,
                            subjects: 1 + snapshot.institutions.count + snapshot.coordinationBodies.count,
                            findings: findings, failures: failures, ruleTimings: timings)
     }

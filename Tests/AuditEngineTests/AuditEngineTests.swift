@@ -134,6 +134,21 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(extra.hasSuffix(":2:1）"), "\(extra)")
     }
 
+    /// The report lists the packs of the rules applied, not every pack loaded.
+    @Test func theReportListsThePacksOfTheRulesApplied() throws {
+        let ruleSet = try projectRules()
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let engine = AuditEngine(ruleSet: ruleSet)
+        #expect(engine.audit(snapshot, only: ["GW-ST-001"]).packs == ["gwy486"])
+        #expect(engine.audit(snapshot, only: ["GW-ST-001", "TZ-RY-001"]).packs == ["gwy486", "tz2007-2"])
+        let all = engine.audit(snapshot)
+        #expect(all.packs.count > 2 && all.packs.allSatisfy(ruleSet.packs.contains))
+        // Dated 2018, before the catalogued 公务员法 (gwyf) took effect: none of that pack's rules applies.
+        let earlier = engine.audit(snapshot.with(asOf: CivilDate(year: 2018, month: 6, day: 30) ?? snapshot.asOf))
+        #expect(all.packs.contains("gwyf") && !earlier.packs.contains("gwyf"))
+        #expect(earlier.packs.count == all.packs.count - 1)
+    }
+
     @Test func jsonReportFollowsTheContract() throws {
         let ruleSet = try projectRules()
         let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
