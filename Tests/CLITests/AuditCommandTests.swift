@@ -55,6 +55,12 @@ import Testing
         let rules = lines.dropFirst()
         #expect(rules.count == 5, "\(timed.stderr)")
         #expect(rules.allSatisfy { $0.contains("-") && $0.hasSuffix(" ms") })
+        #expect(!stages.contains(" ledger "))
+        // With --record, writing the ledger is a stage of its own.
+        let ledger = try TestSupport.temporaryDirectory().appendingPathComponent("l.sqlite").path
+        let recorded = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--quiet", "--timings", "--record", "--ledger", ledger])
+        let line = try #require(recorded.stderr.split(separator: "\n").first { $0.hasPrefix("timings: rules") }, "\(recorded.stderr)")
+        #expect(line.contains(" ledger ") && line.contains(" report "), "\(line)")
     }
 
     @Test func unreadableInputIsExitTwoWithNothingOnStdout() throws {

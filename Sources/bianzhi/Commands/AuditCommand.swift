@@ -94,6 +94,7 @@ struct AuditCommand: ParsableCommand {
         let report = engine.audit(loaded, only: selection, measuringRules: timings)
         let evaluated = clock.now
         try recordInLedger(report, ruleSet: ruleSet)
+        let recorded = clock.now
         ProgressIndicator.shared.advance("生成报告")
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(),
                                     useColor: format == .text && output == nil && Terminal.useColor(onStandardError: false),
@@ -112,7 +113,8 @@ struct AuditCommand: ParsableCommand {
                 return String(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
             }
             Terminal.writeError("timings: rules \(ms(rulesRead - started)) ms, snapshot \(ms(snapshotRead - rulesRead)) ms, "
-                + "evaluate \(ms(evaluated - snapshotRead)) ms (\(report.rulesApplied) rules), report \(ms(clock.now - evaluated)) ms\n")
+                + "evaluate \(ms(evaluated - snapshotRead)) ms (\(report.rulesApplied) rules), "
+                + (record ? "ledger \(ms(recorded - evaluated)) ms, " : "") + "report \(ms(clock.now - recorded)) ms\n")
             for timing in report.ruleTimings.sorted(by: { $0.duration > $1.duration }).prefix(5) {
                 Terminal.writeError("timings:   \(timing.rule) \(ms(timing.duration)) ms\n")
             }
