@@ -43,25 +43,23 @@ struct ExplainCommand: ParsableCommand {
             if !explanation.applies {
                 lines.append("规则不适用：\(explanation.reasonNotApplied ?? "")")
             }
-            if let each = explanation.each {
-                lines.append("  \(each.label) = \(each.expression)")
-                lines.append("      → \(each.value)")
-                for source in each.sources {
+            // A step: its expression, its value, and where each input is in the snapshot.
+            func append(_ step: ExplanationStep) {
+                lines.append("  \(step.label) = \(step.expression)")
+                lines.append("      → \(step.value)")
+                for source in step.sources {
                     lines.append("      \(source.path)：\(source.location?.description ?? "（快照未写，取默认值或为空）")")
                 }
+            }
+            if let each = explanation.each {
+                append(each)
                 if explanation.applies, explanation.evaluations.isEmpty {
                     lines.append("  结论：列表为空，没有要逐一检查的元素，这条规则对该对象不产生发现")
                 }
             }
             for evaluation in explanation.evaluations {
                 if let element = evaluation.element { lines.append(""); lines.append("逐一列举的元素：\(element)") }
-                for step in evaluation.steps {
-                    lines.append("  \(step.label) = \(step.expression)")
-                    lines.append("      → \(step.value)")
-                    for source in step.sources {
-                        lines.append("      \(source.path)：\(source.location?.description ?? "（快照未写，取默认值或为空）")")
-                    }
-                }
+                evaluation.steps.forEach(append)
                 lines.append(evaluation.violated ? "  结论：违规 —— \(evaluation.message ?? "")" : "  结论：\(evaluation.message ?? "符合")")
             }
             if !explanation.citations.isEmpty { lines.append("依据：" + explanation.citations.joined(separator: "；")) }
