@@ -248,8 +248,14 @@ public struct EvalFrame {
     @inlinable
     public mutating func bind(_ element: Int, to value: UnsafePointer<Value>?) {
         guard element >= 0 else { return }
-        if element >= elements.capacity { elements = elements.grown(to: element + 1) }
+        makeRoom(for: element)
         elements.pointers[element] = value
+    }
+
+    /// A table with a place for `element` (a larger one when it has none yet).
+    @inlinable
+    mutating func makeRoom(for element: Int) {
+        if element >= elements.capacity { elements = elements.grown(to: element + 1) }
     }
 
     /// The value variable `element` is bound to (see `bind(_:to:)`), nil when unbound.
@@ -269,7 +275,7 @@ public struct EvalFrame {
     /// counting. Outside the call the parameter reads as missing.
     @inline(__always)
     mutating func forEach(_ items: [Value], as element: Int, _ body: (inout EvalFrame, _ offset: Int) throws -> Bool) rethrows {
-        if element >= elements.capacity { elements = elements.grown(to: element + 1) }
+        makeRoom(for: element)
         // The table is read again at each step: `body` may have replaced it with a larger one.
         defer { elements.pointers[element] = nil }
         try items.withUnsafeBufferPointer { buffer in
