@@ -52,9 +52,10 @@ final class CountSite: Sendable {}
 /// What a call site remembers in the frame: the list it saw last, and that list's index once the
 /// site has seen the same list twice. A reference, so that looking at it copies nothing; the frame
 /// owns it alone (a copied frame shares it, which is harmless: an index depends only on its list).
+/// When the site moves on to another list, the entry is reused for it rather than replaced.
 final class CountCacheEntry {
     let token: CountSite
-    let items: [Value]
+    private(set) var items: [Value]
     var index: CountIndex?
     /// Set when the list cannot be indexed (ordering keys that are not numbers, dates or enum values).
     var unindexable = false
@@ -71,6 +72,14 @@ final class CountCacheEntry {
         guard self.token === token, self.items.count == items.count else { return false }
         return self.items.withUnsafeBufferPointer { x in items.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
+
+    /// Makes the entry about `items`, with no index yet.
+    func restart(with items: [Value]) {
+        self.items = items
+        index = nil
+        unindexable = false
+        lookups = 0
+    }
 }
 
 /// The elements of one list grouped by their equality keys, each group's ordering keys sorted.
@@ -79,21 +88,21 @@ final class CountCacheEntry {
 /// `ExpressionCompiler.order` gives them (ranks and levels list their highest case first); a list
 /// with other ordering keys is not indexed.
 final class CountIndex: Sendable {
-    private struct Group {
-        var total = 0
-        /// Elements whose ordering key is missing when the test supplies a `??` fallback.
-        var missing = 0
-        /// Where the group's sorted keys are in `numbers`.
-        var start = 0
-        var end = 0
-    }
-
-    /// Groups are found by comparing keys while there are few (enum values, as a rule), which is
-    /// cheaper than hashing; by a hash table beyond `linearLimit`.
+    /// Groups are found by comparing keys while there are few, which is cheaper than hashing; by a
+    /// hash table beyond `linearLimit`. When every key is an enum value (one equality test on an enum
+    /// field, the usual case), by a table indexed by the value's case.
     private static let linearLimit = 8
+    private static let enumTableLimit = 64
     private let keys: [Value]
     private let positions: [Value: Int]
-    private let groups: [Group]
+    /// Per enum case, its group (-1 for none); nil when some key is not an enum value.
+    private let enumGroups: [Int]?
+    /// Per group: its number of elements, and of those whose ordering key is missing when the test
+    /// supplies a `??` fallback.
+    private let totals: [Int]
+    private let missing: [Int]
+    /// Group `g`'s sorted ordering keys are `numbers[starts[g]..<starts[g + 1]]`.
+    private let starts: [Int]
     private let numbers: [Int]
     /// The kind of value (see `kind(of:)`) of every ordering key, when there are any.
     private let numberKind: Int?
@@ -102,10 +111,14 @@ final class CountIndex: Sendable {
     /// enum value, or the keys are of different kinds.
     init?(_ items: [Value], plan: CountPlan) {
         let order = plan.order
+        let keyAccesses = plan.keys
         var keys: [Value] = []
         var positions: [Value: Int] = [:]
-        var groups: [Group] = []
-        // The group and ordering key of each element that has one; `Group.end` counts them at first.
+        var enumTable = [Int](repeating: -1, count: CountIndex.enumTableLimit)
+        var allEnums = true
+        var totals: [Int] = []
+        var missing: [Int] = []
+        // The group and ordering key of each element that has one.
         var groupOf = [Int](repeating: 0, count: order == nil ? 0 : items.count)
         var numberOf = groupOf
         var counted = 0
@@ -114,14 +127,23 @@ final class CountIndex: Sendable {
         // released, the bulk of the cost of building an index).
         let complete = items.withUnsafeBufferPointer { buffer in
             for element in buffer.indices {
-                let key = CountIndex.key(of: buffer[element], plan.keys)
+                let key = CountIndex.key(of: buffer[element], keyAccesses)
                 let position: Int
-                if let found = CountIndex.position(of: key, keys, positions) {
-                    position = found
+                let isNew: Bool
+                if allEnums, case .enumCase(let index) = key, index >= 0, index < CountIndex.enumTableLimit {
+                    isNew = enumTable[index] < 0
+                    if isNew { enumTable[index] = keys.count }
+                    position = enumTable[index]
                 } else {
-                    position = keys.count
+                    allEnums = false
+                    let found = CountIndex.position(of: key, keys, positions)
+                    isNew = found == nil
+                    position = found ?? keys.count
+                }
+                if isNew {
                     keys.append(key)
-                    groups.append(Group())
+                    totals.append(0)
+                    missing.append(0)
                     if keys.count > CountIndex.linearLimit {
                         if positions.isEmpty {
                             for (known, existing) in keys.enumerated() { positions[existing] = known }
@@ -130,11 +152,11 @@ final class CountIndex: Sendable {
                         }
                     }
                 }
-                groups[position].total += 1
+                totals[position] += 1
                 guard let order else { continue }
                 let value = order.key.value(from: buffer[element])
                 if value.isNull, order.fallback != nil {
-                    groups[position].missing += 1
+                    missing[position] += 1
                     continue
                 }
                 let kind = CountIndex.kind(of: value)
@@ -143,31 +165,30 @@ final class CountIndex: Sendable {
                 groupOf[counted] = position
                 numberOf[counted] = number
                 counted += 1
-                groups[position].end += 1
             }
             return true
         }
         guard complete else { return nil }
         // Place the keys group after group, then sort each group's keys where they are.
-        var offset = 0
-        for position in groups.indices {
-            let size = groups[position].end
-            groups[position].start = offset
-            groups[position].end = offset
-            offset += size
-        }
+        var starts = [Int](repeating: 0, count: totals.count + 1)
+        for element in 0..<counted { starts[groupOf[element] + 1] += 1 }
+        for position in totals.indices { starts[position + 1] += starts[position] }
+        var next = starts
         var numbers = [Int](repeating: 0, count: counted)
         for element in 0..<counted {
             let position = groupOf[element]
-            numbers[groups[position].end] = numberOf[element]
-            groups[position].end += 1
+            numbers[next[position]] = numberOf[element]
+            next[position] += 1
         }
-        for group in groups {
-            numbers[group.start..<group.end].sort()
+        for position in totals.indices where starts[position + 1] - starts[position] > 1 {
+            numbers[starts[position]..<starts[position + 1]].sort()
         }
         self.keys = keys
         self.positions = positions
-        self.groups = groups
+        enumGroups = allEnums ? enumTable : nil
+        self.totals = totals
+        self.missing = missing
+        self.starts = starts
         self.numbers = numbers
         self.numberKind = numberKind
     }
@@ -176,41 +197,56 @@ final class CountIndex: Sendable {
         keys.count <= linearLimit ? keys.firstIndex { ExpressionCompiler.equal($0, key) } : positions[key]
     }
 
+    /// The group whose equality keys are `key`, if any.
+    @inline(__always)
+    private func group(of key: Value) -> Int? {
+        if let enumGroups {
+            // Only an enum value equals an enum value.
+            guard case .enumCase(let index) = key, index >= 0, index < enumGroups.count else { return nil }
+            let position = enumGroups[index]
+            return position < 0 ? nil : position
+        }
+        return CountIndex.position(of: key, keys, positions)
+    }
+
     /// The number of elements for which the plan's condition holds, with the current values of the frame.
     func count(_ plan: CountPlan, _ frame: inout EvalFrame) throws -> Int {
-        guard let position = CountIndex.position(of: try CountIndex.key(plan.values, &frame), keys, positions) else { return 0 }
-        let group = groups[position]
-        guard let order = plan.order else { return group.total }
+        guard let position = group(of: try CountIndex.key(plan.values, &frame)) else { return 0 }
+        guard let order = plan.order else { return totals[position] }
         let bound = try order.bound(&frame)
         var total = 0
-        if group.missing > 0, let fallback = order.fallback {
+        if missing[position] > 0, let fallback = order.fallback {
             let value = try fallback(&frame)
             if order.comparison.holds(ExpressionCompiler.order(value, bound, higherRankIsGreater: order.isEnum)) {
-                total += group.missing
+                total += missing[position]
             }
         }
-        let count = group.end - group.start
+        let (start, end) = (starts[position], starts[position + 1])
+        let count = end - start
         guard count > 0 else { return total }
         if let boundNumber = CountIndex.number(bound, isEnum: order.isEnum), CountIndex.kind(of: bound) == numberKind {
-            let less = partition(group) { $0 < boundNumber }
-            let notGreater = partition(group) { $0 <= boundNumber }
-            let comparison = order.comparison
-            return total + (comparison.holds(-1) ? less : 0) + (comparison.holds(0) ? notGreater - less : 0)
-                + (comparison.holds(1) ? count - notGreater : 0)
+            return numbers.withUnsafeBufferPointer { sorted in
+                let less = CountIndex.partition(sorted, start, end) { $0 < boundNumber }
+                let notGreater = CountIndex.partition(sorted, start, end) { $0 <= boundNumber }
+                let comparison = order.comparison
+                return total + (comparison.holds(-1) ? less : 0) + (comparison.holds(0) ? notGreater - less : 0)
+                    + (comparison.holds(1) ? count - notGreater : 0)
+            }
         }
         // Values of different kinds are neither smaller nor greater (`order` is 0).
         return total + (order.comparison.holds(0) ? count : 0)
     }
 
-    /// The number of the group's sorted keys for which `isBefore` holds (it holds for a prefix).
-    private func partition(_ group: Group, _ isBefore: (Int) -> Bool) -> Int {
-        var low = group.start
-        var high = group.end
+    /// The number of the sorted keys `start..<end` for which `isBefore` holds (it holds for a prefix).
+    @inline(__always)
+    private static func partition(_ sorted: UnsafeBufferPointer<Int>, _ start: Int, _ end: Int, _ isBefore: (Int) -> Bool) -> Int {
+        var low = start
+        var high = end
         while low < high {
             let middle = (low + high) / 2
-            if isBefore(numbers[middle]) { low = middle + 1 } else { high = middle }
+            if isBefore(sorted[middle]) { low = middle + 1 } else { high = middle }
         }
-        return low - group.start
+        return low - start
     }
 
     /// The equality keys of an element, as one value (see `key(_:_:)`).
@@ -273,11 +309,15 @@ extension EvalFrame {
         let entry: CountCacheEntry
         if let known = countCache[plan.site], known.remembers(items, at: plan.token) {
             entry = known
+        } else if let previous = countCache[plan.site], previous.token === plan.token {
+            // The site has moved on to another list: the entry is reused for it.
+            let wasIndexed = previous.lookups > 1
+            previous.restart(with: items)
+            guard wasIndexed else { return nil }
+            entry = previous
         } else {
-            let previous = countCache[plan.site]
-            entry = CountCacheEntry(token: plan.token, items: items)
-            countCache[plan.site] = entry
-            guard let previous, previous.token === plan.token, previous.lookups > 1 else { return nil }
+            countCache[plan.site] = CountCacheEntry(token: plan.token, items: items)
+            return nil
         }
         if let index = entry.index {
             entry.lookups += 1

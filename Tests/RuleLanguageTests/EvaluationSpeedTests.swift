@@ -90,6 +90,9 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         // Ranks: a smaller case index is the higher rank.
         ("count(it.staff, p -> (p.post_rank ?? section) >= (p0.post_rank ?? vice_section))",
          "count(it.staff, p -> ((p.post_rank ?? section) >= (p0.post_rank ?? vice_section)) or false)"),
+        // An optional enum field: enum values and missing ones among the keys.
+        ("count(it.staff, p -> p.post_rank == p0.post_rank)",
+         "count(it.staff, p -> p.post_rank == p0.post_rank or false)"),
         ("count(it.staff, p -> p.id == p0.id)",
          "count(it.staff, p -> p.id == p0.id or false)"),
     ]
