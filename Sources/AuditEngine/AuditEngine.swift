@@ -38,6 +38,7 @@ public struct AuditEngine: Sendable {
         let global = selected.indices.filter { scheduled[$0] != nil && !selected[$0].scope.isPerInstitution }
         let institutionCount = data.institutions.count
         let chunks = local.isEmpty || institutionCount == 0 ? 0 : AuditEngine.chunkCount(institutionCount, workers: workers.workers)
+        let bounds = chunks == 0 ? [] : AuditEngine.chunkBounds(weights: data.institutions.map(AuditEngine.weight), chunks: chunks)
         let engine = self
         let outcomes = workers.map(global.count + chunks) { task -> [RuleOutcome] in
             let clock = ContinuousClock()
@@ -50,7 +51,7 @@ public struct AuditEngine: Sendable {
                 return [RuleOutcome(findings: run.findings, failures: run.failures, duration: start.map { clock.now - $0 })]
             }
             let chunk = task - global.count
-            let range = (institutionCount * chunk / chunks)..<(institutionCount * (chunk + 1) / chunks)
+            let range = bounds[chunk]..<bounds[chunk + 1]
             var runs = local.map { RuleRun(rule: selected[$0], data: data, citations: scheduled[$0] ?? [],
                                            catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit) }
             var durations = [Duration](repeating: .zero, count: runs.count)
@@ -116,6 +117,35 @@ public struct AuditEngine: Sendable {
         max(min(workers, count), min(workers * 8, count / 64))
     }
 
+    /// Where chunks of institutions with these weights begin: `chunks + 1` positions from 0 to `weights.count`, the
+    /// institutions between two of them a contiguous chunk of about the same total weight as the others (a chunk is
+    /// never empty while there are at least as many institutions as chunks).
+    static func chunkBounds(weights: [Int], chunks: Int) -> [Int] {
+        let total = weights.reduce(0, +)
+        var bounds = [0]
+        var position = 0
+        var sum = 0
+        for chunk in 1..<max(chunks, 1) {
+            let target = total * chunk / chunks
+            // Leave at least one institution for each chunk still to come.
+            let last = weights.count - (chunks - chunk)
+            while position < last, position < bounds[chunk - 1] + 1 || sum + weights[position] / 2 <= target {
+                sum += weights[position]
+                position += 1
+            }
+            bounds.append(position)
+        }
+        bounds.append(weights.count)
+        return bounds
+    }
+
+    /// How much work an institution is for the rules about institutions, persons and events: one, and one per
+    /// person on its roster and per event.
+    static func weight(_ institution: Value) -> Int {
+        guard case .record(let record) = institution else { return 1 }
+        return 1 + (record[SnapshotData.staffSlot].listValue?.count ?? 0) + (record[SnapshotData.eventsSlot].listValue?.count ?? 0)
+    }
+
     /// The rule's catalogue citations in force on `date`, or nil when the rule does not apply then.
     /// A rule citing only regulations not yet in force (an audit dated 2018 and the 2019 条例) does not apply;
     /// a citation of a regulation not in force is left out while the others still apply.
@@ -156,6 +186,8 @@ extension RuleScope {
 
 /// Snapshot-wide values shared by every rule: lists, indexes, exemptions.
 struct SnapshotData: Sendable {
+    static let staffSlot = SnapshotSchema.institution.requiredSlot("staff")
+    static let eventsSlot = SnapshotSchema.institution.requiredSlot("events")
     let snapshot: Snapshot
     let context: EvalContext
     let institutions: [Value]

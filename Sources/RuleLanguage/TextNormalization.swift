@@ -39,6 +39,10 @@ public enum TextNormalization {
 
     private static func comparison(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Comparison {
         if a.elementsEqual(b) { return .same }
+        // Two texts that begin with different letters, digits or CJK ideographs differ: `normalize` keeps those
+        // characters, and a text's canonical decomposition begins with its first such character. Unit names
+        // compared pairwise mostly part here, before either text is scanned.
+        if let x = Shape.leadingStarter(a), let y = Shape.leadingStarter(b), x != y { return .different }
         let (x, y) = (Shape(a), Shape(b))
         guard x.isNormal, y.isNormal else { return .normalized }
         // Texts of such characters are equal as Swift compares strings (canonical equivalence)
@@ -72,6 +76,19 @@ public enum TextNormalization {
                     index += lead & 0xE0 == 0xC0 ? 2 : lead & 0xF8 == 0xF0 ? 4 : 1
                 }
             }
+        }
+
+        /// The first character of `bytes` when it is an ASCII letter or digit or a CJK Unified Ideograph
+        /// (U+4E00–U+9FFF): characters that `normalize` keeps and that have no canonical decomposition.
+        static func leadingStarter(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32? {
+            guard let lead = bytes.first else { return nil }
+            if lead < 0x80 {
+                let isAlphanumeric = (0x30...0x39).contains(lead) || (0x41...0x5A).contains(lead) || (0x61...0x7A).contains(lead)
+                return isAlphanumeric ? UInt32(lead) : nil
+            }
+            guard lead & 0xF0 == 0xE0, bytes.count >= 3 else { return nil }
+            let scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[1] & 0x3F) << 6 | UInt32(bytes[2] & 0x3F)
+            return (0x4E00...0x9FFF).contains(scalar) ? scalar : nil
         }
 
         private static let asciiSpecials: [UInt8] = Array("()[] \t\n".utf8)

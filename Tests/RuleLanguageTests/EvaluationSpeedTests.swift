@@ -270,6 +270,15 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         ("e\u{301}", "\u{e9}", true),
         ("", "", true),
         ("a", "", false),
+        // Different first characters: decided before either text is scanned.
+        ("办公室", "综合股", false),
+        ("A股", "B股", false),
+        ("e\u{301}科", "f科", false),
+        // The same first character, or a first character that is not a letter, digit or ideograph.
+        ("办公室", "办 公 室", true),
+        ("(办公室)", "（办公室）", true),
+        (" 办公室", "办公室", true),
+        ("\u{e9}科", "e\u{301}科", true),
     ])
     func sameTextIgnoresBracketsAndSpaces(a: String, b: String, same: Bool) {
         #expect(TextNormalization.sameText(a, b) == same)
