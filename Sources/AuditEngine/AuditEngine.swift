@@ -143,7 +143,7 @@ public struct AuditEngine: Sendable {
     /// person on its roster and per event.
     static func weight(_ institution: Value) -> Int {
         guard case .record(let record) = institution else { return 1 }
-        return 1 + (record[SnapshotData.staffSlot].listValue?.count ?? 0) + (record[SnapshotData.eventsSlot].listValue?.count ?? 0)
+        return 1 + (record[RuleRun.staff].listValue?.count ?? 0) + (record[RuleRun.events].listValue?.count ?? 0)
     }
 
     /// The rule's catalogue citations in force on `date`, or nil when the rule does not apply then.
@@ -186,8 +186,6 @@ extension RuleScope {
 
 /// Snapshot-wide values shared by every rule: lists, indexes, exemptions.
 struct SnapshotData: Sendable {
-    static let staffSlot = SnapshotSchema.institution.requiredSlot("staff")
-    static let eventsSlot = SnapshotSchema.institution.requiredSlot("events")
     let snapshot: Snapshot
     let context: EvalContext
     let institutions: [Value]

@@ -49,8 +49,9 @@ struct RuleRun {
 
     private static let institutionID = SnapshotSchema.institution.requiredSlot("id")
     private static let institutionName = SnapshotSchema.institution.requiredSlot("name")
-    private static let staff = SnapshotSchema.institution.requiredSlot("staff")
-    private static let events = SnapshotSchema.institution.requiredSlot("events")
+    /// The slots of an institution's roster and events (also read to weigh institutions, see `AuditEngine.weight`).
+    static let staff = SnapshotSchema.institution.requiredSlot("staff")
+    static let events = SnapshotSchema.institution.requiredSlot("events")
     private static let personID = SnapshotSchema.person.requiredSlot("id")
     private static let eventType = SnapshotSchema.event.requiredSlot("type")
     private static let eventDate = SnapshotSchema.event.requiredSlot("date")

@@ -66,7 +66,7 @@ public enum TextNormalization {
                     if Shape.asciiSpecials.contains(lead) { isNormal = false }
                     index += 1
                 } else if lead & 0xF0 == 0xE0, index + 2 < bytes.count {
-                    let scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    let scalar = Shape.threeByteScalar(bytes, at: index)
                     index += 3
                     if (0x4E00...0x9FFF).contains(scalar) { continue }
                     if Shape.specials.contains(scalar) { isNormal = false }
@@ -87,8 +87,13 @@ public enum TextNormalization {
                 return isAlphanumeric ? UInt32(lead) : nil
             }
             guard lead & 0xF0 == 0xE0, bytes.count >= 3 else { return nil }
-            let scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[1] & 0x3F) << 6 | UInt32(bytes[2] & 0x3F)
+            let scalar = threeByteScalar(bytes, at: 0)
             return (0x4E00...0x9FFF).contains(scalar) ? scalar : nil
+        }
+
+        /// The scalar of the three-byte UTF-8 sequence at `index` (its lead byte is 1110xxxx).
+        private static func threeByteScalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> UInt32 {
+            UInt32(bytes[index] & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
         }
 
         private static let asciiSpecials: [UInt8] = Array("()[] \t\n".utf8)
