@@ -26,33 +26,83 @@ public struct AuditEngine: Sendable {
         let asOf = snapshot.asOf
         let code = snapshot.region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
         let selected = ruleSet.activeRules(forRegion: code).filter { rules?.contains($0.id) ?? true }
-        let data = SnapshotData(snapshot, needsRosterIndex: selected.contains { $0.usesRoster },
-                                needsRosterList: selected.contains { $0.readsRosterList })
+        let data = SnapshotData(snapshot, needsRosterList: selected.contains { $0.readsRosterList })
         // The rules that apply on the snapshot's date, with the citations in force then.
         let scheduled = selected.map { citationsInForce($0, on: asOf) }
         // Rules about institutions, their people and their events are evaluated together, institution by
         // institution, with the institutions cut into contiguous chunks done in parallel; each rule about the
         // region or about coordination bodies is a task of its own. Results are put back together in rule order,
         // each rule's in institution order: the report never depends on how the work was divided.
-        let local = selected.indices.filter { scheduled[$0] != nil && selected[$0].scope.isPerInstitution }
-        let global = selected.indices.filter { scheduled[$0] != nil && !selected[$0].scope.isPerInstitution }
+        let applying = selected.indices.filter { scheduled[$0] != nil }
         let institutionCount = data.institutions.count
-        let chunks = local.isEmpty || institutionCount == 0 ? 0 : AuditEngine.chunkCount(institutionCount, workers: workers.workers)
+        let chunks = institutionCount == 0 || !applying.contains(where: { selected[$0].scope.isPerInstitution }) ? 0
+            : AuditEngine.chunkCount(institutionCount, workers: workers.workers)
         let bounds = chunks == 0 ? [] : AuditEngine.chunkBounds(weights: data.institutions.map(AuditEngine.weight), chunks: chunks)
+        // The roster index (`rosters_of`) is built by one worker while the others evaluate the rules that do not
+        // need it; the rules that do are evaluated afterwards, with it.
+        let needsIndex = applying.filter { selected[$0].usesRoster }
+        let first = applying.filter { !selected[$0].usesRoster }
+        var (parts, index) = evaluate(first, of: selected, citations: scheduled, data: data, bounds: bounds,
+                                      buildingIndex: !needsIndex.isEmpty, measuringRules: measuringRules)
+        if let index {
+            let (more, _) = evaluate(needsIndex, of: selected, citations: scheduled, data: data.indexed(by: index), bounds: bounds,
+                                     buildingIndex: false, measuringRules: measuringRules)
+            parts.merge(more) { a, _ in a }
+        }
+        var findings: [Finding] = []
+        var failures: [EvaluationFailure] = []
+        var timings: [(rule: String, duration: Duration)] = []
+        for index in applying {
+            let ruleParts = parts[index] ?? []
+            for part in ruleParts {
+                findings.append(contentsOf: part.findings)
+                failures.append(contentsOf: part.failures)
+            }
+            if measuringRules { timings.append((selected[index].id, ruleParts.reduce(Duration.zero) { $0 + ($1.duration ?? .zero) })) }
+        }
+        let applied = applying.count
+        // The packs of the rules applied (all of them, unless `only` or the region or the date left some out).
+        let appliedPacks = ruleSet.packs.filter { pack in selected.indices.contains { scheduled[$0] != nil && selected[$0].pack == pack } }
+        findings.sort { a, b in
+            if a.subject.id != b.subject.id { return a.subject.id < b.subject.id }
+            if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
+            if (a.key ?? "") != (b.key ?? "") { return (a.key ?? "") < (b.key ?? "") }
+            return a.message < b.message
+        }
+        let region = snapshot.region
+        return AuditReport(snapshotPath: snapshot.path,
+                           regionCode: region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? "",
+                           regionName: region[SnapshotSchema.region.requiredSlot("name")].stringValue ?? "",
+                           asOf: asOf, rulesApplied: applied, packs: appliedPacks,
+                           subjects: 1 + snapshot.institutions.count + snapshot.coordinationBodies.count,
+                           findings: findings, failures: failures, ruleTimings: timings)
+    }
+
+    /// Evaluates the rules at `indices` (of `rules`) on `data`: the rules about institutions, persons and events
+    /// together, chunk by chunk (`bounds`), and each other rule as a task of its own, in parallel. With
+    /// `buildingIndex`, one more task builds the roster index of `data`'s institutions meanwhile. Returns each rule's
+    /// outcomes (one per chunk, in institution order, or one) by its index, and the index when built.
+    private func evaluate(_ indices: [Int], of rules: [Rule], citations: [[CitationSpec]?], data: SnapshotData, bounds: [Int],
+                          buildingIndex: Bool, measuringRules: Bool) -> (outcomes: [Int: [RuleOutcome]], index: OrderedRoster?) {
+        let local = indices.filter { rules[$0].scope.isPerInstitution }
+        let global = indices.filter { !rules[$0].scope.isPerInstitution }
+        let chunks = local.isEmpty ? 0 : max(bounds.count - 1, 0)
+        let extra = buildingIndex ? 1 : 0
         let engine = self
-        let outcomes = workers.map(global.count + chunks) { task -> [RuleOutcome] in
+        let results = workers.map(extra + global.count + chunks) { task -> TaskResult in
+            if task < extra { return .index(OrderedRoster(institutions: data.institutions)) }
             let clock = ContinuousClock()
-            if task < global.count {
-                let index = global[task]
+            if task - extra < global.count {
+                let index = global[task - extra]
                 let start = measuringRules ? clock.now : nil
-                var run = RuleRun(rule: selected[index], data: data, citations: scheduled[index] ?? [],
+                var run = RuleRun(rule: rules[index], data: data, citations: citations[index] ?? [],
                                   catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit)
                 run.evaluateAll()
-                return [RuleOutcome(findings: run.findings, failures: run.failures, duration: start.map { clock.now - $0 })]
+                return .outcomes([RuleOutcome(findings: run.findings, failures: run.failures, duration: start.map { clock.now - $0 })])
             }
-            let chunk = task - global.count
+            let chunk = task - extra - global.count
             let range = bounds[chunk]..<bounds[chunk + 1]
-            var runs = local.map { RuleRun(rule: selected[$0], data: data, citations: scheduled[$0] ?? [],
+            var runs = local.map { RuleRun(rule: rules[$0], data: data, citations: citations[$0] ?? [],
                                            catalog: engine.ruleSet.catalog, stepLimit: engine.stepLimit) }
             var durations = [Duration](repeating: .zero, count: runs.count)
             // The institutions are read in place: `data` keeps them alive and unmoved.
@@ -73,41 +123,22 @@ public struct AuditEngine: Sendable {
                     }
                 }
             }
-            return runs.indices.map { RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures,
-                                                  duration: measuringRules ? durations[$0] : nil) }
+            return .outcomes(runs.indices.map { RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures,
+                                                            duration: measuringRules ? durations[$0] : nil) })
         }
-        var findings: [Finding] = []
-        var failures: [EvaluationFailure] = []
-        var timings: [(rule: String, duration: Duration)] = []
-        for (index, rule) in selected.enumerated() where scheduled[index] != nil {
-            var parts: [RuleOutcome] = []
-            if let task = global.firstIndex(of: index) {
-                parts = outcomes[task]
-            } else if let position = local.firstIndex(of: index) {
-                parts = (0..<chunks).map { outcomes[global.count + $0][position] }
+        var outcomes: [Int: [RuleOutcome]] = [:]
+        var index: OrderedRoster?
+        for (task, result) in results.enumerated() {
+            switch result {
+            case .index(let built):
+                index = built
+            case .outcomes(let parts) where task - extra < global.count:
+                outcomes[global[task - extra]] = parts
+            case .outcomes(let parts):
+                for (position, rule) in local.enumerated() { outcomes[rule, default: []].append(parts[position]) }
             }
-            for part in parts {
-                findings.append(contentsOf: part.findings)
-                failures.append(contentsOf: part.failures)
-            }
-            if measuringRules { timings.append((rule.id, parts.reduce(Duration.zero) { $0 + ($1.duration ?? .zero) })) }
         }
-        let applied = local.count + global.count
-        // The packs of the rules applied (all of them, unless `only` or the region or the date left some out).
-        let appliedPacks = ruleSet.packs.filter { pack in selected.indices.contains { scheduled[$0] != nil && selected[$0].pack == pack } }
-        findings.sort { a, b in
-            if a.subject.id != b.subject.id { return a.subject.id < b.subject.id }
-            if a.ruleID != b.ruleID { return a.ruleID < b.ruleID }
-            if (a.key ?? "") != (b.key ?? "") { return (a.key ?? "") < (b.key ?? "") }
-            return a.message < b.message
-        }
-        let region = snapshot.region
-        return AuditReport(snapshotPath: snapshot.path,
-                           regionCode: region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? "",
-                           regionName: region[SnapshotSchema.region.requiredSlot("name")].stringValue ?? "",
-                           asOf: asOf, rulesApplied: applied, packs: appliedPacks,
-                           subjects: 1 + snapshot.institutions.count + snapshot.coordinationBodies.count,
-                           findings: findings, failures: failures, ruleTimings: timings)
+        return (outcomes, index)
     }
 
     /// Into how many chunks `count` institutions are cut: a few per worker, so that a worker that finishes early takes
@@ -172,6 +203,12 @@ public struct AuditEngine: Sendable {
     }
 }
 
+/// What one task of an audit produced: what it found for its rules, or the roster index.
+private enum TaskResult: Sendable {
+    case outcomes([RuleOutcome])
+    case index(OrderedRoster)
+}
+
 /// What one task found for one rule.
 private struct RuleOutcome: Sendable {
     var findings: [Finding]
@@ -193,8 +230,8 @@ struct SnapshotData: Sendable {
     let roster: [Value]
     let exemptions: [Record]
 
-    /// `needsRosterIndex`: some rule calls `rosters_of` (or reads `roster`); `needsRosterList`: some rule reads `roster`.
-    init(_ snapshot: Snapshot, needsRosterIndex: Bool, needsRosterList: Bool) {
+    /// `needsRosterList`: some rule reads `roster`. The roster index (`rosters_of`) is not built here (see `indexed(by:)`).
+    init(_ snapshot: Snapshot, needsRosterList: Bool) {
         self.snapshot = snapshot
         institutions = snapshot.institutions
         bodies = snapshot.coordinationBodies
@@ -206,11 +243,30 @@ struct SnapshotData: Sendable {
             if let id = institution[idSlot].stringValue, byID[id] == nil { byID[id] = institution }
         }
         // The roster's rows are made only for rules that read them all; the index keeps their places, and makes
-        // the rows of one person when `rosters_of` asks. Person rules visit the roster in the index's order, so
-        // `rosters_of(it.id)` mostly finds the next person without hashing.
+        // the rows of one person when `rosters_of` asks.
         roster = needsRosterList ? EvalContext.rosterEntries(of: institutions) : []
-        context = needsRosterIndex ? EvalContext(institutionsByID: byID, institutions: institutions)
-            : EvalContext(institutionsByID: byID, rosterByPerson: [:])
+        context = EvalContext(institutionsByID: byID, rosterByPerson: [:])
         exemptions = snapshot.exemptions.compactMap(\.recordValue)
+    }
+
+    /// The values, with the roster index built now when `needsRosterIndex` (for one rule, as `explain` evaluates).
+    init(_ snapshot: Snapshot, needsRosterIndex: Bool, needsRosterList: Bool) {
+        let data = SnapshotData(snapshot, needsRosterList: needsRosterList)
+        self = needsRosterIndex ? data.indexed(by: OrderedRoster(institutions: data.institutions)) : data
+    }
+
+    private init(_ other: SnapshotData, context: EvalContext) {
+        snapshot = other.snapshot
+        institutions = other.institutions
+        bodies = other.bodies
+        roster = other.roster
+        exemptions = other.exemptions
+        self.context = context
+    }
+
+    /// The same values, with `rosters_of` answered from `index` (built from `institutions`). Person rules visit
+    /// the roster in the index's order, so `rosters_of(it.id)` mostly finds the next person without hashing.
+    func indexed(by index: OrderedRoster) -> SnapshotData {
+        SnapshotData(self, context: EvalContext(institutionsByID: context.institutionsByID, roster: index))
     }
 }

@@ -41,10 +41,16 @@ public final class EvalContext: Sendable {
     /// order, each one's staff in order), the order in which person rules visit them: `rosters_of(it.id)`
     /// then finds each person next to the last one instead of hashing the id. The index keeps where each
     /// roster row is, not the rows: `RosterEntry` records are made when `rosters_of` asks for them.
-    public init(institutionsByID: [String: Record], institutions: [Value]) {
+    public convenience init(institutionsByID: [String: Record], institutions: [Value]) {
+        self.init(institutionsByID: institutionsByID, roster: OrderedRoster(institutions: institutions))
+    }
+
+    /// A context with a roster index built beforehand (see `OrderedRoster`), such as on another thread while
+    /// rules that need no index are evaluated.
+    public init(institutionsByID: [String: Record], roster: OrderedRoster) {
         self.institutionsByID = institutionsByID
         givenRosterByPerson = [:]
-        orderedRoster = OrderedRoster(institutions: institutions)
+        orderedRoster = roster
     }
 
     /// The roster of `institutions` as `RosterEntry` records (person, institution), in the order of the
@@ -88,7 +94,7 @@ public final class EvalContext: Sendable {
 /// A lookup first looks at the row after the previous one found; only when that is another person does it
 /// hash the id (and continue from that person's first row). The answer is the same either way: the rows
 /// of the person with that id, in roster order.
-final class OrderedRoster: Sendable {
+public final class OrderedRoster: Sendable {
     private let institutions: [Value]
     /// Person id → its group.
     private let groupOf: [String: Int]
@@ -105,7 +111,7 @@ final class OrderedRoster: Sendable {
     static let staff = SnapshotSchema.institution.requiredSlot("staff")
     private static let personID = SnapshotSchema.person.requiredSlot("id")
 
-    init(institutions: [Value]) {
+    public init(institutions: [Value]) {
         self.institutions = institutions
         var groupOf: [String: Int] = [:]
         var persons: [String] = []

@@ -96,6 +96,27 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(single.contains("\"findings\""))
     }
 
+    /// The rules that call `rosters_of` are evaluated after the others, once the roster index is built (on one worker
+    /// while the others evaluate the rest): each rule finds the same, in the same order, whether it runs with all the
+    /// others or alone.
+    @Test func eachRuleFindsTheSameAloneAsWithAllTheOthers() throws {
+        let ruleSet = try projectRules()
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let engine = AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: 2))
+        let all = engine.audit(snapshot)
+        func summary(_ findings: [Finding]) -> [String] {
+            findings.map { "\($0.ruleID) \($0.subject.id) \($0.key ?? "") \($0.status.rawValue) \($0.message)" }
+        }
+        let usingRoster = ruleSet.rules.filter(\.usesRoster).map(\.id)
+        #expect(!usingRoster.isEmpty)
+        #expect(usingRoster.contains { id in all.findings.contains { $0.ruleID == id } })
+        for rule in ruleSet.rules {
+            let alone = engine.audit(snapshot, only: [rule.id])
+            #expect(summary(alone.findings) == summary(all.findings.filter { $0.ruleID == rule.id }), "\(rule.id)")
+            #expect(alone.failures.count == all.failures.filter { $0.ruleID == rule.id }.count, "\(rule.id)")
+        }
+    }
+
     /// Measuring each rule's time evaluates rule by rule instead of institution by institution: the report is the same,
     /// and every applied rule has a time.
     @Test func measuringTheRulesDoesNotChangeTheReport() throws {
