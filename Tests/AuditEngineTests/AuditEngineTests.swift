@@ -134,6 +134,54 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(extra.hasSuffix(":2:1）"), "\(extra)")
     }
 
+    /// A case that cannot run points where the author fixes it: an invalid snapshot at its first error,
+    /// a case.yaml that cannot be read at its first problem, and extra findings alone at `expect:`.
+    @Test func aCaseThatCannotRunShowsWhereToFixIt() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // An invalid snapshot: text where a count is expected, and a second error further down.
+        let snapshotText = SampleSnapshot.replacing("staffing: {administrative: 2}", with: "staffing: {administrative: many}")
+            .replacingOccurrences(of: "staffing: {public_service: 5}", with: "staffing: {public_service: five}")
+        let snapshotPath = try TestSupport.write(snapshotText, to: "a-invalid/data.yaml", in: directory)
+        try TestSupport.write("""
+        description: 快照有误
+        snapshot: data.yaml
+        expect: []
+
+        """, to: "a-invalid/case.yaml", in: directory)
+        let lines = snapshotText.components(separatedBy: "\n")
+        let line = try #require(lines.firstIndex { $0.contains("administrative: many") }) + 1
+        let column = try #require(lines[line - 1].range(of: "many")).lowerBound.utf16Offset(in: lines[line - 1]) + 1
+        #expect(line == 15 && column == 34, "the sample moved: \(line):\(column)")
+        // A case.yaml with a misspelt key on its second line.
+        try TestSupport.write("""
+        snapshot: data.yaml
+        expcet: []
+
+        """, to: "b-misspelt/case.yaml", in: directory)
+        // A case that expects nothing of a snapshot with findings: only extra findings.
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("c-extra"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.path("Cases/qinghe-county/snapshot"),
+                                         toPath: directory.appendingPathComponent("c-extra/snapshot").path)
+        try TestSupport.write("""
+        only: [GW-ST-001]
+        # none expected
+        expect: []
+
+        """, to: "c-extra/case.yaml", in: directory)
+
+        let outcomes = RuleTester(engine: AuditEngine(ruleSet: try projectRules())).runCases(in: directory.path).outcomes
+        try #require(outcomes.count == 3, "\(outcomes.map(\.name))")
+        #expect(outcomes.allSatisfy { !$0.passed })
+        #expect(outcomes[0].details.first == "快照无效：", "\(outcomes[0].details)")
+        #expect(outcomes[0].location == SourceLocation(path: snapshotPath, line: line, column: column), "\(String(describing: outcomes[0].location))")
+        let misspelt = directory.appendingPathComponent("b-misspelt/case.yaml").path
+        #expect(outcomes[1].location == SourceLocation(path: misspelt, line: 2, column: 1), "\(String(describing: outcomes[1].location))")
+        let extra = directory.appendingPathComponent("c-extra/case.yaml").path
+        #expect(outcomes[2].details.contains { $0.hasPrefix("多出的发现：GW-ST-001 ") }, "\(outcomes[2].details)")
+        #expect(outcomes[2].location == SourceLocation(path: extra, line: 3, column: 1), "\(String(describing: outcomes[2].location))")
+    }
+
     /// The report lists the packs of the rules applied, not every pack loaded.
     @Test func theReportListsThePacksOfTheRulesApplied() throws {
         let ruleSet = try projectRules()
