@@ -278,6 +278,37 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(report.failures.first?.message.contains("步数上限") == true)
     }
 
+    /// `explain` computes the `each` list once, for its step and for going through it: a step budget that fits
+    /// one computation of the list is enough to explain every element.
+    @Test func explainComputesTheEachListOnce() throws {
+        let ruleSet = try oneRule("""
+        - id: T-EACH-002
+          title: 逐一列举
+          severity: error
+          scope: institution
+          each:
+            p: filter(it.staff, s -> true)
+          require: "true"
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let institution = try #require(snapshot.institutions.compactMap(\.recordValue)
+            .first { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue == "QH-JYJ" })
+        let staff = institution[SnapshotSchema.institution.requiredSlot("staff")].listValue?.count ?? 0
+        #expect(staff > 1)
+        // `filter` costs one step per element: the list fits the budget once, not twice.
+        let explanation = try AuditEngine(ruleSet: ruleSet, stepLimit: staff)
+            .explain(ruleID: "T-EACH-002", subjectID: "QH-JYJ", in: snapshot).get()
+        let each = try #require(explanation.each)
+        #expect(!each.value.hasPrefix("计算错误"), "\(each.value)")
+        #expect(explanation.evaluations.count == staff)
+        #expect(explanation.evaluations.allSatisfy { $0.steps.map(\.value) == ["是"] && !$0.violated })
+    }
+
     /// The catalogue and one rule file with `text` (which must hold exactly one valid rule).
     private func oneRule(_ text: String) throws -> RuleSet {
         let directory = try TestSupport.temporaryDirectory()
