@@ -110,13 +110,17 @@ extension AuditEngine {
             let roots: [String: Value] = ["it": target.it, "institution": target.institution ?? .null, "region": .record(snapshot.region)]
             let types: [String: RecordType] = ["it": rule.scope.recordType, "institution": SnapshotSchema.institution, "region": SnapshotSchema.region]
             func step(_ label: String, _ text: String, _ typed: Typed) -> ExplanationStep {
+                step(label, text, type: typed.type, Result { try typed.evaluate(&frame) })
+            }
+            /// A step whose value is already computed (the `each` list, which is then gone through without computing it again).
+            func step(_ label: String, _ text: String, type: RuleType, _ result: Result<Value, any Error>) -> ExplanationStep {
                 let value: String
-                do {
-                    let result = try typed.evaluate(&frame)
-                    value = result.listValue?.isEmpty == true ? "（空列表）" : ValueFormatting.text(result, type: typed.type)
-                } catch let error as EvalError {
+                switch result {
+                case .success(let result):
+                    value = result.listValue?.isEmpty == true ? "（空列表）" : ValueFormatting.text(result, type: type)
+                case .failure(let error as EvalError):
                     value = "计算错误：\(error.message)"
-                } catch {
+                case .failure:
                     value = "计算错误"
                 }
                 let sources = PathTrace.paths(in: text).map { path in
@@ -126,8 +130,9 @@ extension AuditEngine {
             }
             var elements: [Value?] = [nil]
             if let each = rule.each {
-                explanation.each = step("逐一列举 each \(rule.eachName ?? "")", rule.source.each ?? "", each)
-                let items = (try? each.evaluate(&frame).listValue) ?? []
+                let list = Result { try each.evaluate(&frame) }
+                explanation.each = step("逐一列举 each \(rule.eachName ?? "")", rule.source.each ?? "", type: each.type, list)
+                let items = (try? list.get().listValue) ?? []
                 elements = items.map { Optional($0) }
             }
             for element in elements {

@@ -65,8 +65,10 @@ public struct RuleTester: Sendable {
             switch CaseFile.load(path: path) {
             case .failure(let error):
                 engineDiagnostics.emit(contentsOf: error.diagnostics)
+                // At the first problem in case.yaml, where the author fixes it.
+                let first = error.diagnostics.lazy.compactMap(\.location).first
                 outcomes.append(TestOutcome(name: "案例 \(name)", passed: false, details: error.diagnostics.map { $0.message },
-                                            location: SourceLocation(path: path, line: 1, column: 1)))
+                                            location: first ?? SourceLocation(path: path, line: 1, column: 1)))
             case .success(let testCase):
                 outcomes.append(run(testCase, name: name))
             }
@@ -78,9 +80,12 @@ public struct RuleTester: Sendable {
         let location = SourceLocation(path: testCase.path, line: 1, column: 1)
         let loaded = SnapshotLoader().load(path: testCase.snapshotPath)
         guard let snapshot = loaded.snapshot else {
+            let details = loaded.diagnostics.sorted
+            // At the first error in the snapshot, in the order listed; without a location, where case.yaml names the snapshot.
+            let firstError = details.lazy.filter { $0.severity == .error }.compactMap(\.location).first
             return TestOutcome(name: "案例 \(name)", passed: false,
-                               details: ["快照无效："] + loaded.diagnostics.sorted.map { "\($0.location?.description ?? ""): \($0.message)" },
-                               location: location)
+                               details: ["快照无效："] + details.map { "\($0.location?.description ?? ""): \($0.message)" },
+                               location: firstError ?? testCase.snapshotLocation ?? location)
         }
         let known = Set(engine.ruleSet.rules.map(\.id))
         var details: [String] = []
@@ -106,8 +111,9 @@ public struct RuleTester: Sendable {
         // A missing finding is shown with the line of case.yaml that expects it.
         details += expected.map { "缺少的发现：\($0.signature)" + ($0.location.map { "（\($0.description)）" } ?? "") } + extra
         details += report.failures.map { "计算错误：\($0.ruleID) \($0.subject.id)：\($0.message)" }
+        // At the first missing finding's line; with only extra findings, at `expect:`.
         return TestOutcome(name: "案例 \(name)", passed: details.isEmpty, details: details,
-                           location: expected.first?.location ?? location)
+                           location: expected.first?.location ?? (extra.isEmpty ? location : testCase.expectLocation ?? location))
     }
 }
 
@@ -129,6 +135,10 @@ public struct CaseFile: Sendable {
     public var snapshotPath: String
     public var only: Set<String>?
     public var expect: [Expectation]
+    /// Where `snapshot:` is written in case.yaml, when it is.
+    public var snapshotLocation: SourceLocation?
+    /// Where `expect:` is written in case.yaml, when it is.
+    public var expectLocation: SourceLocation?
 
     public static func load(path: String) -> Result<CaseFile, CaseFileError> {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -148,6 +158,8 @@ public struct CaseFile: Sendable {
         var description: String?
         var only: Set<String>?
         var expect: [Expectation] = []
+        var snapshotLocation: SourceLocation?
+        var expectLocation: SourceLocation?
         let allowed = ["description", "snapshot", "only", "expect"]
         for pair in pairs {
             let key = pair.key.scalar?.value ?? ""
@@ -155,9 +167,11 @@ public struct CaseFile: Sendable {
             case "description": description = pair.value.scalar?.value
             case "snapshot":
                 if let value = pair.value.scalar?.value { snapshot = folder + "/" + value }
+                snapshotLocation = at(pair.key)
             case "only":
                 if case .sequence(let items) = pair.value.kind { only = Set(items.compactMap { $0.scalar?.value }) }
             case "expect":
+                expectLocation = at(pair.key)
                 guard case .sequence(let items) = pair.value.kind else {
                     if pair.value.scalar?.isNull != true { problems.append(Diagnostic("case.shape", message: "expect 应为列表", at: at(pair.value))) }
                     continue
@@ -193,7 +207,8 @@ public struct CaseFile: Sendable {
             }
         }
         guard problems.isEmpty else { return .failure(CaseFileError(diagnostics: problems)) }
-        return .success(CaseFile(path: path, description: description, snapshotPath: snapshot, only: only, expect: expect))
+        return .success(CaseFile(path: path, description: description, snapshotPath: snapshot, only: only, expect: expect,
+                                 snapshotLocation: snapshotLocation, expectLocation: expectLocation))
     }
 }
 

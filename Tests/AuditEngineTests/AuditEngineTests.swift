@@ -155,6 +155,54 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(extra.hasSuffix(":2:1）"), "\(extra)")
     }
 
+    /// A case that cannot run points where the author fixes it: an invalid snapshot at its first error,
+    /// a case.yaml that cannot be read at its first problem, and extra findings alone at `expect:`.
+    @Test func aCaseThatCannotRunShowsWhereToFixIt() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // An invalid snapshot: text where a count is expected, and a second error further down.
+        let snapshotText = SampleSnapshot.replacing("staffing: {administrative: 2}", with: "staffing: {administrative: many}")
+            .replacingOccurrences(of: "staffing: {public_service: 5}", with: "staffing: {public_service: five}")
+        let snapshotPath = try TestSupport.write(snapshotText, to: "a-invalid/data.yaml", in: directory)
+        try TestSupport.write("""
+        description: 快照有误
+        snapshot: data.yaml
+        expect: []
+
+        """, to: "a-invalid/case.yaml", in: directory)
+        let lines = snapshotText.components(separatedBy: "\n")
+        let line = try #require(lines.firstIndex { $0.contains("administrative: many") }) + 1
+        let column = try #require(lines[line - 1].range(of: "many")).lowerBound.utf16Offset(in: lines[line - 1]) + 1
+        #expect(line == 15 && column == 34, "the sample moved: \(line):\(column)")
+        // A case.yaml with a misspelt key on its second line.
+        try TestSupport.write("""
+        snapshot: data.yaml
+        expcet: []
+
+        """, to: "b-misspelt/case.yaml", in: directory)
+        // A case that expects nothing of a snapshot with findings: only extra findings.
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("c-extra"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: TestSupport.path("Cases/qinghe-county/snapshot"),
+                                         toPath: directory.appendingPathComponent("c-extra/snapshot").path)
+        try TestSupport.write("""
+        only: [GW-ST-001]
+        # none expected
+        expect: []
+
+        """, to: "c-extra/case.yaml", in: directory)
+
+        let outcomes = RuleTester(engine: AuditEngine(ruleSet: try projectRules())).runCases(in: directory.path).outcomes
+        try #require(outcomes.count == 3, "\(outcomes.map(\.name))")
+        #expect(outcomes.allSatisfy { !$0.passed })
+        #expect(outcomes[0].details.first == "快照无效：", "\(outcomes[0].details)")
+        #expect(outcomes[0].location == SourceLocation(path: snapshotPath, line: line, column: column), "\(String(describing: outcomes[0].location))")
+        let misspelt = directory.appendingPathComponent("b-misspelt/case.yaml").path
+        #expect(outcomes[1].location == SourceLocation(path: misspelt, line: 2, column: 1), "\(String(describing: outcomes[1].location))")
+        let extra = directory.appendingPathComponent("c-extra/case.yaml").path
+        #expect(outcomes[2].details.contains { $0.hasPrefix("多出的发现：GW-ST-001 ") }, "\(outcomes[2].details)")
+        #expect(outcomes[2].location == SourceLocation(path: extra, line: 3, column: 1), "\(String(describing: outcomes[2].location))")
+    }
+
     /// The report lists the packs of the rules applied, not every pack loaded.
     @Test func theReportListsThePacksOfTheRulesApplied() throws {
         let ruleSet = try projectRules()
@@ -249,6 +297,37 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         let report = engine.audit(snapshot)
         #expect(report.failures.count == 1)
         #expect(report.failures.first?.message.contains("步数上限") == true)
+    }
+
+    /// `explain` computes the `each` list once, for its step and for going through it: a step budget that fits
+    /// one computation of the list is enough to explain every element.
+    @Test func explainComputesTheEachListOnce() throws {
+        let ruleSet = try oneRule("""
+        - id: T-EACH-002
+          title: 逐一列举
+          severity: error
+          scope: institution
+          each:
+            p: filter(it.staff, s -> true)
+          require: "true"
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let institution = try #require(snapshot.institutions.compactMap(\.recordValue)
+            .first { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue == "QH-JYJ" })
+        let staff = institution[SnapshotSchema.institution.requiredSlot("staff")].listValue?.count ?? 0
+        #expect(staff > 1)
+        // `filter` costs one step per element: the list fits the budget once, not twice.
+        let explanation = try AuditEngine(ruleSet: ruleSet, stepLimit: staff)
+            .explain(ruleID: "T-EACH-002", subjectID: "QH-JYJ", in: snapshot).get()
+        let each = try #require(explanation.each)
+        #expect(!each.value.hasPrefix("计算错误"), "\(each.value)")
+        #expect(explanation.evaluations.count == staff)
+        #expect(explanation.evaluations.allSatisfy { $0.steps.map(\.value) == ["是"] && !$0.violated })
     }
 
     /// The catalogue and one rule file with `text` (which must hold exactly one valid rule).

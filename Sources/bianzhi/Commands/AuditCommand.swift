@@ -76,26 +76,28 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
-        ProgressIndicator.shared.start(enabled: ProgressIndicator.isWanted(quiet: quiet), steps: 4)
+        // The run's progress line: what is printed on standard error while it shows clears it first.
+        let progress = ProgressIndicator()
+        progress.start(enabled: ProgressIndicator.isWanted(quiet: quiet), steps: 4)
         let date = try Loading.date(asOf)
-        ProgressIndicator.shared.advance("读取规则")
+        progress.advance("读取规则")
         let clock = ContinuousClock()
         let started = clock.now
-        let ruleSet = try Loading.rules(rules)
+        let ruleSet = try Loading.rules(rules, progress: progress)
         let rulesRead = clock.now
-        ProgressIndicator.shared.advance("读取快照")
+        progress.advance("读取快照")
         let workers = jobs.map { WorkerPool(workers: $0) } ?? .perProcessor
-        var loaded = try Loading.snapshot(snapshot, workers: workers)
+        var loaded = try Loading.snapshot(snapshot, workers: workers, progress: progress)
         let snapshotRead = clock.now
-        ProgressIndicator.shared.advance("审计")
+        progress.advance("审计")
         if let date { loaded = loaded.with(asOf: date) }
         let engine = AuditEngine(ruleSet: ruleSet, workers: workers)
         let selection = only.isEmpty ? nil : Set(only)
         let report = engine.audit(loaded, only: selection, measuringRules: timings)
         let evaluated = clock.now
-        try recordInLedger(report, ruleSet: ruleSet)
+        try recordInLedger(report, ruleSet: ruleSet, progress: progress)
         let recorded = clock.now
-        ProgressIndicator.shared.advance("生成报告")
+        progress.advance("生成报告")
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(),
                                     useColor: format == .text && output == nil && Terminal.useColor(onStandardError: false),
                                     toolVersion: Bianzhi.configuration.version,
@@ -105,7 +107,7 @@ struct AuditCommand: ParsableCommand {
         // while the report is written, instead of one by one at the end of this function.
         Loading.releaseInBackground(consume loaded)
         let bytes = format.render(report, context: context)
-        ProgressIndicator.shared.finish()
+        progress.finish()
         try OutputFile.write(bytes, to: output)
         if timings {
             func ms(_ duration: Duration) -> String {

@@ -6,10 +6,11 @@ import RuleSet
 extension AuditCommand {
     /// `audit --record`: stores the run and its findings in the ledger, before any report is printed,
     /// so a failure (the ledger locked, unreadable, or newer) exits 2 with nothing on standard output.
-    func recordInLedger(_ report: AuditReport, ruleSet: RuleSet) throws {
+    /// What it prints clears `progress`'s line first.
+    func recordInLedger(_ report: AuditReport, ruleSet: RuleSet, progress: ProgressIndicator? = nil) throws {
         guard record else { return }
         let rulesRun = Set(ruleSet.activeRules.map(\.id).filter { only.isEmpty || only.contains($0) })
-        let summary = try LedgerSupport.run(refusedCode: 2) { () throws(StoreError) in
+        let summary = try LedgerSupport.run(refusedCode: 2, progress: progress) { () throws(StoreError) in
             let observed = ObservedRun(
                 snapshotPath: report.snapshotPath, snapshotHash: try ContentHash.of(path: snapshot),
                 regionCode: report.regionCode, regionName: report.regionName, asOf: report.asOf,
@@ -24,7 +25,8 @@ extension AuditCommand {
         var parts = ["新发现 \(summary.new) 项", "仍存在 \(summary.persisting) 项"]
         if summary.reopened > 0 { parts.append("再次出现 \(summary.reopened) 项") }
         parts.append("已整改 \(summary.rectified) 项")
-        Terminal.writeError("已记入整改台账 \(ledger)：第 \(summary.run) 次审计（数据日期 \(report.asOf)），\(parts.joined(separator: "，"))\n")
+        Terminal.writeError("已记入整改台账 \(ledger)：第 \(summary.run) 次审计（数据日期 \(report.asOf)），\(parts.joined(separator: "，"))\n",
+                            clearing: progress)
     }
 }
 

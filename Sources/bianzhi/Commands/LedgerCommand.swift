@@ -97,12 +97,13 @@ enum LedgerSupport {
         return CivilDate(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) ?? CivilDate(daysSinceEpoch: 0)
     }
 
-    /// Runs a store operation; on failure prints the error and exits 1 (request refused) or 2 (ledger unusable).
-    static func run<T>(refusedCode: Int32 = 1, _ body: () throws(StoreError) -> T) throws -> T {
+    /// Runs a store operation; on failure prints the error (clearing `progress`'s line first) and exits 1 (request refused)
+    /// or 2 (ledger unusable).
+    static func run<T>(refusedCode: Int32 = 1, progress: ProgressIndicator? = nil, _ body: () throws(StoreError) -> T) throws -> T {
         do {
             return try body()
         } catch {
-            report(error)
+            report(error, progress: progress)
             switch error {
             case .unknownFinding, .ambiguousFinding, .invalidFindingID, .transitionRefused, .unknownRun:
                 throw ExitCode(refusedCode)
@@ -112,10 +113,10 @@ enum LedgerSupport {
         }
     }
 
-    static func report(_ error: StoreError) {
+    static func report(_ error: StoreError, progress: ProgressIndicator? = nil) {
         var text = "error: \(error.message) [\(error.id)]\n"
         if let help = error.help { text += "      = 帮助 help: \(help)\n" }
-        Terminal.writeError(text)
+        Terminal.writeError(text, clearing: progress)
     }
 
     /// `2 天`-style days between two dates.

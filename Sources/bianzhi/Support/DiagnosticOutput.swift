@@ -3,7 +3,7 @@ import Foundation
 
 /// Prints diagnostics in the chosen format: text on standard error, JSON on standard output.
 enum DiagnosticOutput {
-    static func emit(_ engine: DiagnosticEngine, sources: SourceFileSet, format: DiagnosticFormat) {
+    static func emit(_ engine: DiagnosticEngine, sources: SourceFileSet, format: DiagnosticFormat, progress: ProgressIndicator? = nil) {
         switch format {
         case .text:
             let renderer = DiagnosticRenderer(sources: sources, useColor: Terminal.useColor(onStandardError: true))
@@ -14,7 +14,7 @@ enum DiagnosticOutput {
             if !engine.diagnostics.isEmpty {
                 text += DiagnosticRenderer.summary(errors: engine.errorCount, warnings: engine.warningCount) + "\n"
             }
-            Terminal.writeError(text)
+            Terminal.writeError(text, clearing: progress)
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

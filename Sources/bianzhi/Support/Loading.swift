@@ -9,21 +9,23 @@ import WorkerPool
 /// Loading shared by the commands: print problems, stop with the right exit code.
 enum Loading {
     /// The snapshot, or exit 2 after printing why it could not be read.
-    static func snapshot(_ path: String, format: DiagnosticFormat = .text, workers: WorkerPool = .perProcessor) throws -> Snapshot {
+    /// With `progress`, its line is cleared before the problems are printed.
+    static func snapshot(_ path: String, format: DiagnosticFormat = .text, workers: WorkerPool = .perProcessor,
+                         progress: ProgressIndicator? = nil) throws -> Snapshot {
         let result = SnapshotLoader(workers: workers).load(path: path)
         if result.snapshot == nil || !result.diagnostics.diagnostics.isEmpty {
-            DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: format == .json ? .text : format)
+            DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: format == .json ? .text : format, progress: progress)
         }
         guard let snapshot = result.snapshot else { throw ExitCode(2) }
         return snapshot
     }
 
     /// The rules, or exit `failure` after printing why they could not be read.
-    static func rules(_ directory: String, failure: Int32 = 2) throws -> RuleSet {
+    static func rules(_ directory: String, failure: Int32 = 2, progress: ProgressIndicator? = nil) throws -> RuleSet {
         let result = RuleSet.load(directory: directory)
         if result.diagnostics.hasErrors {
-            DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: .text)
-            Terminal.writeError("规则有误，先运行 bianzhi validate \(directory) 查看并修正 (the rules have errors)\n")
+            DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: .text, progress: progress)
+            Terminal.writeError("规则有误，先运行 bianzhi validate \(directory) 查看并修正 (the rules have errors)\n", clearing: progress)
             throw ExitCode(failure)
         }
         return result.ruleSet

@@ -8,11 +8,9 @@ import Foundation
 /// A one-line progress display on standard error for long runs: the step, how many steps of how
 /// many, a spinner and the time taken. It shows only when standard error is a terminal, `--quiet`
 /// is not given and `TERM` is not `dumb`, and only once a run has taken longer than half a second,
-/// so short runs and pipes and CI logs never see it. Anything written to standard error through
-/// `Terminal.writeError` clears the line first.
+/// so short runs and pipes and CI logs never see it. A command makes its own and hands it to
+/// whatever writes to standard error meanwhile: `Terminal.writeError(_:clearing:)` clears the line first.
 final class ProgressIndicator: @unchecked Sendable {
-    static let shared = ProgressIndicator()
-
     private let lock = NSLock()
     private var enabled = false
     private var running = false

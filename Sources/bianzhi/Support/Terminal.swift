@@ -17,8 +17,9 @@ enum Terminal {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
-    static func writeError(_ text: String) {
-        ProgressIndicator.shared.clearForOutput()
+    /// Writes to standard error, clearing `progress`'s line first when a run shows one.
+    static func writeError(_ text: String, clearing progress: ProgressIndicator? = nil) {
+        progress?.clearForOutput()
         FileHandle.standardError.write(Data(text.utf8))
     }
 }
