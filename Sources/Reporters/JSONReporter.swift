@@ -11,7 +11,14 @@ public struct JSONReporter: Reporter {
     }
 
     public func render(_ report: AuditReport) -> String {
-        document(report).rendered() + "\n"
+        String(decoding: bytes(report), as: UTF8.self)
+    }
+
+    /// The report as UTF-8 bytes, ending with a newline (`render` without making a `String`).
+    public func bytes(_ report: AuditReport) -> [UInt8] {
+        var bytes = document(report).renderedBytes()
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
     }
 
     public func document(_ report: AuditReport) -> OrderedJSON {

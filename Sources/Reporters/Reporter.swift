@@ -45,7 +45,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     public func render(_ report: AuditReport, context: ReportContext) -> [UInt8] {
         switch self {
         case .text: Array(TextReporter(useColor: context.useColor).render(report).utf8)
-        case .json: Array(JSONReporter(generatedAt: context.generatedAt).render(report).utf8)
+        case .json: JSONReporter(generatedAt: context.generatedAt).bytes(report)
         case .sarif: Array(SARIFReporter(context: context).render(report).utf8)
         case .junit: Array(JUnitReporter(generatedAt: context.generatedAt, rules: context.rules).render(report).utf8)
         case .github: Array(GitHubReporter().render(report).utf8)

@@ -15,10 +15,15 @@ public indirect enum OrderedJSON: Sendable, Equatable {
 
     /// The JSON text; `pretty` indents by two spaces.
     public func rendered(pretty: Bool = true) -> String {
+        String(decoding: renderedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// The JSON text as UTF-8 bytes (what `rendered` gives, without making a `String` of it).
+    public func renderedBytes(pretty: Bool = true) -> [UInt8] {
         var output: [UInt8] = []
         output.reserveCapacity(1 << 12)
         write(into: &output, indent: pretty ? 0 : nil)
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// Written as UTF-8 bytes: appending bytes is several times cheaper than appending to a `String`.
@@ -26,7 +31,7 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
-        case .int(let value): output.append(contentsOf: String(value).utf8)
+        case .int(let value): OrderedJSON.writeDecimal(value, into: &output)
         case .string(let value): OrderedJSON.quote(value, into: &output)
         case .array(let items):
             if items.isEmpty { output.append(contentsOf: "[]".utf8); return }
@@ -54,10 +59,35 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         }
     }
 
+    /// Two spaces per level of indentation, appended from this line in one piece (deeper levels in several).
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
     private func newline(_ output: inout [UInt8], _ indent: Int?) {
         guard let indent else { return }
         output.append(UInt8(ascii: "\n"))
-        for _ in 0..<indent { output.append(UInt8(ascii: " ")); output.append(UInt8(ascii: " ")) }
+        var remaining = indent * 2
+        while remaining > 0 {
+            let count = min(remaining, OrderedJSON.spaces.count)
+            output.append(contentsOf: OrderedJSON.spaces[0..<count])
+            remaining -= count
+        }
+    }
+
+    /// The decimal digits of `value` (with a minus sign when negative), without making a `String`.
+    private static func writeDecimal(_ value: Int, into output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned, so that Int.min has one too.
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for the 20 digits of the largest UInt64
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position...]))
+        }
     }
 
     /// Writes a JSON string literal, escaping what JSON requires (UTF-8 kept as is).
@@ -73,28 +103,46 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
+            // Bytes that need no escape are appended a run at a time.
+            var runStart = 0
             var index = 0
+            func flush() {
+                if runStart < index { output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
+            }
             while index < bytes.count {
                 let byte = bytes[index]
+                let escape: String
                 switch byte {
-                case UInt8(ascii: "\""): output.append(contentsOf: #"\""#.utf8)
-                case UInt8(ascii: "\\"): output.append(contentsOf: #"\\"#.utf8)
-                case UInt8(ascii: "\n"): output.append(contentsOf: #"\n"#.utf8)
-                case UInt8(ascii: "\r"): output.append(contentsOf: #"\r"#.utf8)
-                case UInt8(ascii: "\t"): output.append(contentsOf: #"\t"#.utf8)
+                case UInt8(ascii: "\""): escape = #"\""#
+                case UInt8(ascii: "\\"): escape = #"\\"#
+                case UInt8(ascii: "\n"): escape = #"\n"#
+                case UInt8(ascii: "\r"): escape = #"\r"#
+                case UInt8(ascii: "\t"): escape = #"\t"#
                 case 0..<0x20:
+                    flush()
                     output.append(contentsOf: #"\u00"#.utf8)
                     output.append(hexDigit(byte >> 4))
                     output.append(hexDigit(byte & 0xF))
+                    index += 1
+                    runStart = index
+                    continue
                 case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
                     // U+2028 (E2 80 A8) and U+2029 (E2 80 A9)
+                    flush()
                     output.append(contentsOf: (bytes[index + 2] == 0xA8 ? #"\u2028"# : #"\u2029"#).utf8)
-                    index += 2
+                    index += 3
+                    runStart = index
+                    continue
                 default:
-                    output.append(byte)
+                    index += 1
+                    continue
                 }
+                flush()
+                output.append(contentsOf: escape.utf8)
                 index += 1
+                runStart = index
             }
+            flush()
         }
         output.append(UInt8(ascii: "\""))
     }

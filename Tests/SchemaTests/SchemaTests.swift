@@ -107,7 +107,8 @@ import Testing
 @Suite struct OrderedJSONTests {
     /// Text with nothing to escape is appended whole; everything else is escaped: either way, a JSON reader gets the text back.
     @Test(arguments: ["清河县机构编制委员会办公室", "plain ascii", "", "引号\"与反斜杠\\", "行\n换\r\t制表", "\u{01}\u{1F}控制",
-                      "段落\u{2028}分隔\u{2029}", "破折号——“引号”…", "emoji 🏛️ 与组合字符 é"])
+                      "段落\u{2028}分隔\u{2029}", "破折号——“引号”…", "emoji 🏛️ 与组合字符 é", "\"首尾\"", "\n\n", "尾\u{2028}",
+                      "\u{2029}", "\u{E2}\u{80}"])
     func quotedTextReadsBack(text: String) throws {
         var output = ""
         OrderedJSON.quote(text, into: &output)
@@ -115,6 +116,20 @@ import Testing
         #expect(decoded == [text])
         #expect(!output.contains("\u{2028}") && !output.contains("\u{2029}"), "line separators escaped for JavaScript")
         #expect(!output.unicodeScalars.contains { $0.value < 0x20 }, "no raw control characters")
+    }
+
+    /// Numbers are written digit by digit, and indentation a run of spaces at a time (deeper than one run, too).
+    @Test func numbersAndDeepIndentation() {
+        let numbers: [Int] = [0, 7, -1, 10, -305, 1_234_567_890, Int.max, Int.min]
+        #expect(OrderedJSON.array(numbers.map { .int($0) }).rendered(pretty: false) == "[" + numbers.map(String.init).joined(separator: ",") + "]")
+        var nested = OrderedJSON.int(-42)
+        for _ in 0..<40 { nested = .array([nested]) }
+        let lines = nested.rendered().split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.count == 81)
+        #expect(lines[39] == Substring(String(repeating: " ", count: 78) + "["))
+        #expect(lines[40] == Substring(String(repeating: " ", count: 80) + "-42"))
+        #expect(lines[41] == Substring(String(repeating: " ", count: 78) + "]"))
+        #expect(nested.renderedBytes() == Array(nested.rendered().utf8))
     }
 }
 

@@ -103,11 +103,12 @@ struct AuditCommand: ParsableCommand {
                                     toolVersion: Bianzhi.configuration.version,
                                     rules: RuleDescriptor.describing(ruleSet, only: only.isEmpty ? nil : Set(only)),
                                     statistics: format.showsStatistics ? StaffingStatistics(loaded) : nil)
-        // The snapshot is not read again: its hundreds of thousands of records are freed on another core
-        // while the report is written, instead of one by one at the end of this function.
-        Loading.releaseInBackground(consume loaded)
         let bytes = format.render(report, context: context)
         progress.finish()
+        // The snapshot is not read again: its hundreds of thousands of records are freed on another thread, instead of
+        // one by one at the end of this function; if the process ends first, the system takes the memory back at once.
+        // Not before the report is made: freeing them meanwhile made that a third slower (10,000 institutions).
+        Loading.releaseInBackground(consume loaded)
         try OutputFile.write(bytes, to: output)
         if timings {
             func ms(_ duration: Duration) -> String {
