@@ -18,9 +18,9 @@ struct RuleRun {
         let whenPerElement: (@Sendable (inout EvalFrame) throws -> Bool)?
         let each: Evaluator?
         let eachSlot: Int?
-        /// The named values (`let`), in order.
-        let lets: [(slot: Int, value: Evaluator)]
-        let require: Evaluator
+        /// Computes the named values (`let`) into their slots, in order, then whether `require` holds: one closure,
+        /// each step calling the next one it holds (calling them from a list cost a retain and a release each).
+        let holds: @Sendable (inout EvalFrame) throws -> Bool
 
         init(_ rule: Rule) {
             it = rule.bindings.it
@@ -30,8 +30,15 @@ struct RuleRun {
             whenPerElement = rule.whenReadsEach ? when : nil
             each = rule.each?.evaluate
             eachSlot = rule.bindings.each
-            lets = rule.bindings.lets.map { ($0.slot, $0.value.evaluate) }
-            require = rule.require.evaluate
+            var holds = rule.require.condition
+            for binding in rule.bindings.lets.reversed() {
+                let (slot, value, then) = (binding.slot, binding.value.evaluate, holds)
+                holds = { frame in
+                    frame.slots[slot] = try value(&frame)
+                    return try then(&frame)
+                }
+            }
+            self.holds = holds
         }
     }
 
@@ -191,10 +198,7 @@ struct RuleRun {
     }
 
     private mutating func evaluateOne(_ plan: SubjectPlan, element: Value?) throws {
-        for index in plan.lets.indices {
-            frame.slots[plan.lets[index].slot] = try plan.lets[index].value(&frame)
-        }
-        guard try plan.require(&frame).boolValue != true else { return }
+        guard try !plan.holds(&frame) else { return }
         try report(element: element)
     }
 
