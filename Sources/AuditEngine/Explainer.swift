@@ -152,9 +152,10 @@ extension AuditEngine {
                 }
                 for (index, binding) in rule.bindings.lets.enumerated() {
                     let text = index < rule.source.lets.count ? rule.source.lets[index].expression : ""
-                    let letStep = step(binding.name, text, binding.value)
-                    frame.slots[binding.slot] = (try? binding.value.evaluate(&frame)) ?? .null
-                    steps.append(letStep)
+                    // Computed once, for its step and for its slot (a second computation would also count its steps twice).
+                    let value = Result { try binding.value.evaluate(&frame) }
+                    steps.append(step(binding.name, text, type: binding.value.type, value))
+                    frame.slots[binding.slot] = (try? value.get()) ?? .null
                 }
                 let requireStep = step("必须成立 require", rule.source.require, rule.require)
                 steps.append(requireStep)

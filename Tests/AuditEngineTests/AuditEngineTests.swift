@@ -330,6 +330,36 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(explanation.evaluations.allSatisfy { $0.steps.map(\.value) == ["是"] && !$0.violated })
     }
 
+    /// Each named value is computed once too: for its step and for the slot later steps read.
+    @Test func explainComputesEachNamedValueOnce() throws {
+        let ruleSet = try oneRule("""
+        - id: T-LET-002
+          title: 命名值
+          severity: error
+          scope: institution
+          let:
+            everyone: filter(it.staff, s -> true)
+          require: count(everyone) > 0
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let institution = try #require(snapshot.institutions.compactMap(\.recordValue)
+            .first { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue == "QH-JYJ" })
+        let staff = institution[SnapshotSchema.institution.requiredSlot("staff")].listValue?.count ?? 0
+        #expect(staff > 4)
+        // `filter` costs one step per element: the named value and `require` fit the budget with it computed once, not twice.
+        let explanation = try AuditEngine(ruleSet: ruleSet, stepLimit: staff + 4)
+            .explain(ruleID: "T-LET-002", subjectID: "QH-JYJ", in: snapshot).get()
+        let evaluation = try #require(explanation.evaluations.first)
+        #expect(evaluation.steps.count == 2)
+        #expect(evaluation.steps.allSatisfy { !$0.value.hasPrefix("计算错误") }, "\(evaluation.steps.map(\.value))")
+        #expect(evaluation.steps.last?.value == "是")
+    }
+
     /// The catalogue and one rule file with `text` (which must hold exactly one valid rule).
     private func oneRule(_ text: String) throws -> RuleSet {
         let directory = try TestSupport.temporaryDirectory()
