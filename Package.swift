@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "AuditEngine", dependencies: ["RuleSet", "RuleLanguage", "Catalog", "SnapshotLoader", "Schema", "Diagnostics", "WorkerPool"]),
         // Staffing statistics of a snapshot: approved against actual, 空编, 超编, leader posts, limits used.
         .target(name: "Statistics", dependencies: ["SnapshotLoader", "Schema"]),
+        // Person-id indexes of snapshots, and the check across regions made by merging them.
+        .target(name: "CrossRegion", dependencies: ["SnapshotLoader", "Schema", "Diagnostics"]),
         // Audit reports in each output format (one reporter per file).
         .target(name: "Reporters", dependencies: ["AuditEngine", "Statistics", "RuleSet", "Catalog", "SnapshotLoader", "Schema", "Diagnostics"]),
         // The rectification ledger (整改台账): recorded runs, findings by fingerprint, their history, on SQLite.
@@ -48,7 +50,7 @@ let package = Package(
             name: "bianzhi",
             dependencies: [
                 "SnapshotLoader", "Schema", "Diagnostics", "Catalog", "RuleLanguage", "RuleSet", "AuditEngine", "Reporters", "FindingsStore", "Statistics",
-                "WorkerPool",
+                "WorkerPool", "CrossRegion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,6 +61,7 @@ let package = Package(
         .testTarget(name: "SchemaTests", dependencies: ["Schema"]),
         .testTarget(name: "SnapshotLoaderTests", dependencies: ["SnapshotLoader", "Schema", "Diagnostics", "WorkerPool", "_BianzhiTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["_BianzhiTestSupport"]),
+        .testTarget(name: "CrossRegionTests", dependencies: ["CrossRegion", "AuditEngine", "RuleSet", "SnapshotLoader", "Schema", "Diagnostics", "_BianzhiTestSupport"]),
         .testTarget(name: "RuleLanguageTests", dependencies: ["RuleLanguage", "Schema"]),
         .testTarget(name: "AuditEngineTests", dependencies: ["AuditEngine", "RuleSet", "Reporters", "SnapshotLoader", "Schema", "Diagnostics", "WorkerPool", "_BianzhiTestSupport"]),
         .testTarget(name: "FindingsStoreTests", dependencies: ["FindingsStore", "Schema", "_BianzhiTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -18,6 +18,6 @@ struct Bianzhi: ParsableCommand {
         退出码 Exit codes: 0 通过；1 有违规（audit）或规则有误（validate）；2 输入无法读取或无效。
         """,
         version: "0.1.0",
-        subcommands: [CheckCommand.self, AuditCommand.self, ValidateCommand.self, TestCommand.self, StatsCommand.self, ExplainCommand.self, SchemaCommand.self, DocsCommand.self, CoverageCommand.self, LedgerCommand.self]
+        subcommands: [CheckCommand.self, AuditCommand.self, ValidateCommand.self, TestCommand.self, StatsCommand.self, ExplainCommand.self, SchemaCommand.self, DocsCommand.self, CoverageCommand.self, LedgerCommand.self, RosterIndexCommand.self, CrossRegionCommand.self]
     )
 }
