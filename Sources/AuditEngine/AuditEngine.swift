@@ -42,10 +42,10 @@ public struct AuditEngine: Sendable {
         // need it; the rules that do are evaluated afterwards, with it.
         let needsIndex = applying.filter { selected[$0].usesRoster }
         let first = applying.filter { !selected[$0].usesRoster }
-        var (parts, index) = evaluate(first, of: selected, citations: scheduled, data: data, bounds: bounds,
-                                      buildingIndex: !needsIndex.isEmpty, measuringRules: measuringRules)
-        if let index {
-            let (more, _) = evaluate(needsIndex, of: selected, citations: scheduled, data: data.indexed(by: index), bounds: bounds,
+        var (parts, rosterIndex) = evaluate(first, of: selected, citations: scheduled, data: data, bounds: bounds,
+                                            buildingIndex: !needsIndex.isEmpty, measuringRules: measuringRules)
+        if let rosterIndex {
+            let (more, _) = evaluate(needsIndex, of: selected, citations: scheduled, data: data.indexed(by: rosterIndex), bounds: bounds,
                                      buildingIndex: false, measuringRules: measuringRules)
             parts.merge(more) { a, _ in a }
         }

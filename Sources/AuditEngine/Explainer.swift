@@ -112,7 +112,7 @@ extension AuditEngine {
             func step(_ label: String, _ text: String, _ typed: Typed) -> ExplanationStep {
                 step(label, text, type: typed.type, Result { try typed.evaluate(&frame) })
             }
-            /// A step whose value is already computed (the `each` list, which is then gone through without computing it again).
+            /// A step whose value is already computed (the `each` list and the named values, also used after their step).
             func step(_ label: String, _ text: String, type: RuleType, _ result: Result<Value, any Error>) -> ExplanationStep {
                 let value: String
                 switch result {
