@@ -316,10 +316,7 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
             compliant: [{}]
             violating: [{findings: 1}]
         """)
-        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
-        let institution = try #require(snapshot.institutions.compactMap(\.recordValue)
-            .first { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue == "QH-JYJ" })
-        let staff = institution[SnapshotSchema.institution.requiredSlot("staff")].listValue?.count ?? 0
+        let (snapshot, staff) = try countyAndStaffOfQHJYJ()
         #expect(staff > 1)
         // `filter` costs one step per element: the list fits the budget once, not twice.
         let explanation = try AuditEngine(ruleSet: ruleSet, stepLimit: staff)
@@ -346,10 +343,7 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
             compliant: [{}]
             violating: [{findings: 1}]
         """)
-        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
-        let institution = try #require(snapshot.institutions.compactMap(\.recordValue)
-            .first { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue == "QH-JYJ" })
-        let staff = institution[SnapshotSchema.institution.requiredSlot("staff")].listValue?.count ?? 0
+        let (snapshot, staff) = try countyAndStaffOfQHJYJ()
         #expect(staff > 4)
         // `filter` costs one step per element: the named value and `require` fit the budget with it computed once, not twice.
         let explanation = try AuditEngine(ruleSet: ruleSet, stepLimit: staff + 4)
@@ -358,6 +352,14 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(evaluation.steps.count == 2)
         #expect(evaluation.steps.allSatisfy { !$0.value.hasPrefix("计算错误") }, "\(evaluation.steps.map(\.value))")
         #expect(evaluation.steps.last?.value == "是")
+    }
+
+    /// The bundled county, and the number of persons on QH-JYJ's roster (the budgets of the explain tests are set by it).
+    private func countyAndStaffOfQHJYJ() throws -> (Snapshot, Int) {
+        let snapshot = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/qinghe-county/snapshot")).snapshot)
+        let institution = try #require(snapshot.institutions.compactMap(\.recordValue)
+            .first { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue == "QH-JYJ" })
+        return (snapshot, institution[SnapshotSchema.institution.requiredSlot("staff")].listValue?.count ?? 0)
     }
 
     /// The catalogue and one rule file with `text` (which must hold exactly one valid rule).

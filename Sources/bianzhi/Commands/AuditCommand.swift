@@ -6,9 +6,6 @@ import RuleSet
 import Statistics
 import WorkerPool
 
-extension ReportFormat: ExpressibleByArgument {}
-extension RuleSeverity: ExpressibleByArgument {}
-
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
@@ -33,23 +30,13 @@ struct AuditCommand: ParsableCommand {
     @Argument(help: "快照文件或文件夹 · the snapshot file or folder")
     var snapshot: String
 
-    @Option(help: "规则文件夹（含 catalog/ 和规则包）· the rules folder")
-    var rules = "Rules"
-
-    @Option(help: "输出格式 · text (default), json (report contract v1), sarif, junit, github, html, csv or xlsx (needs --output)")
-    var format: ReportFormat = .text
-
-    @Option(name: .customLong("fail-on"), help: "达到该级别的违规时退出码为 1 · error (default), warning or info")
-    var failOn: RuleSeverity = .error
+    @OptionGroup var reportOptions: ReportOptions
 
     @Option(name: .customLong("as-of"), help: "按该日期审计（默认用快照的 as_of）· audit as of this date (YYYY-MM-DD)")
     var asOf: String?
 
     @Option(name: .customLong("only"), parsing: .upToNextOption, help: "只运行这些规则 · run only these rule ids")
     var only: [String] = []
-
-    @Option(name: .shortAndLong, help: "把报告写入该文件（整体写入，不会留下半个文件）· write the report to this file, atomically")
-    var output: String?
 
     @Flag(help: "在标准错误上报告各阶段用时（读取规则、读取快照、计算规则、生成报告），以及最耗时的 5 条规则 · print the time of each stage, and of the five slowest rules, on standard error")
     var timings = false
@@ -70,9 +57,6 @@ struct AuditCommand: ParsableCommand {
         if let jobs, jobs < 1 {
             throw ValidationError("--jobs 至少为 1（给出的是 \(jobs)）")
         }
-        if format.isBinary && (output == nil || output == "-") {
-            throw ValidationError("--format \(format.rawValue) 是二进制格式，需要 --output FILE（如 --output report.xlsx）")
-        }
     }
 
     func run() throws {
@@ -83,7 +67,7 @@ struct AuditCommand: ParsableCommand {
         progress.advance("读取规则")
         let clock = ContinuousClock()
         let started = clock.now
-        let ruleSet = try Loading.rules(rules, progress: progress)
+        let ruleSet = try Loading.rules(reportOptions.rules, progress: progress)
         let rulesRead = clock.now
         progress.advance("读取快照")
         let workers = jobs.map { WorkerPool(workers: $0) } ?? .perProcessor
@@ -99,17 +83,17 @@ struct AuditCommand: ParsableCommand {
         let recorded = clock.now
         progress.advance("生成报告")
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(),
-                                    useColor: format == .text && output == nil && Terminal.useColor(onStandardError: false),
+                                    useColor: reportOptions.format == .text && reportOptions.output == nil && Terminal.useColor(onStandardError: false),
                                     toolVersion: Bianzhi.configuration.version,
                                     rules: RuleDescriptor.describing(ruleSet, only: only.isEmpty ? nil : Set(only)),
-                                    statistics: format.showsStatistics ? StaffingStatistics(loaded) : nil)
-        let bytes = format.render(report, context: context)
+                                    statistics: reportOptions.format.showsStatistics ? StaffingStatistics(loaded) : nil)
+        let bytes = reportOptions.format.render(report, context: context)
         progress.finish()
         // The snapshot is not read again: its hundreds of thousands of records are freed on another thread, instead of
         // one by one at the end of this function; if the process ends first, the system takes the memory back at once.
         // Not before the report is made: freeing them meanwhile made that a third slower (10,000 institutions).
         Loading.releaseInBackground(consume loaded)
-        try OutputFile.write(bytes, to: output)
+        try OutputFile.write(bytes, to: reportOptions.output)
         if timings {
             func ms(_ duration: Duration) -> String {
                 let (seconds, attoseconds) = duration.components
@@ -125,7 +109,7 @@ struct AuditCommand: ParsableCommand {
         for failure in report.failures {
             Terminal.writeError("\(failure.ruleLocation.description): error: \(failure.diagnostic.message) [audit.evaluation]\n")
         }
-        if report.counting(atOrAbove: failOn) > 0 || !report.failures.isEmpty { throw ExitCode(1) }
+        if reportOptions.fails(report) { throw ExitCode(1) }
     }
 
     /// Now, in UTC; `SOURCE_DATE_EPOCH` fixes it for reproducible reports.

@@ -27,26 +27,10 @@ struct CrossRegionCommand: ParsableCommand {
     @Argument(help: "各地区的名册索引（至少两个）· the regions' roster indexes (two or more)")
     var indexes: [String]
 
-    @Option(help: "规则文件夹（含 catalog/ 和规则包）· the rules folder")
-    var rules = "Rules"
-
-    @Option(help: "输出格式 · text (default), json (report contract v1), sarif, junit, github, html, csv or xlsx (needs --output)")
-    var format: ReportFormat = .text
-
-    @Option(name: .customLong("fail-on"), help: "达到该级别的违规时退出码为 1 · error (default), warning or info")
-    var failOn: RuleSeverity = .error
-
-    @Option(name: .shortAndLong, help: "把报告写入该文件（整体写入）· write the report to this file, atomically")
-    var output: String?
-
-    func validate() throws {
-        if format.isBinary && (output == nil || output == "-") {
-            throw ValidationError("--format \(format.rawValue) 是二进制格式，需要 --output FILE")
-        }
-    }
+    @OptionGroup var reportOptions: ReportOptions
 
     func run() throws {
-        let ruleSet = try Loading.rules(rules)
+        let ruleSet = try Loading.rules(reportOptions.rules)
         let merged: CrossRegionCheck.Merged
         do {
             merged = try CrossRegionCheck.merge(indexes)
@@ -65,10 +49,10 @@ struct CrossRegionCommand: ParsableCommand {
         Terminal.writeError("读了 \(indexes.count) 个名册索引的 \(merged.rowsRead) 条记录，\(Set(merged.rows.map(\.person)).count) 名人员在两个以上地区的名册中\n")
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(), useColor: false, toolVersion: Bianzhi.configuration.version,
                                     rules: RuleDescriptor.describing(ruleSet, only: across))
-        try OutputFile.write(format.render(report, context: context), to: output)
+        try OutputFile.write(reportOptions.format.render(report, context: context), to: reportOptions.output)
         for failure in report.failures {
             Terminal.writeError("\(failure.ruleLocation.description): error: \(failure.diagnostic.message) [audit.evaluation]\n")
         }
-        if report.counting(atOrAbove: failOn) > 0 || !report.failures.isEmpty { throw ExitCode(1) }
+        if reportOptions.fails(report) { throw ExitCode(1) }
     }
 }

@@ -14,7 +14,7 @@ extension AuditCommand {
             let observed = ObservedRun(
                 snapshotPath: report.snapshotPath, snapshotHash: try ContentHash.of(path: snapshot),
                 regionCode: report.regionCode, regionName: report.regionName, asOf: report.asOf,
-                ruleSetVersion: try ContentHash.of(path: rules), rulesApplied: report.rulesApplied, packs: report.packs,
+                ruleSetVersion: try ContentHash.of(path: reportOptions.rules), rulesApplied: report.rulesApplied, packs: report.packs,
                 rulesRun: rulesRun, allRules: only.isEmpty,
                 unfinished: Set(report.failures.map { RuleSubject(ruleID: $0.ruleID, subjectID: $0.subject.id) }),
                 recordedAt: LedgerSupport.now(), findings: report.findings.map(ObservedFinding.init))
