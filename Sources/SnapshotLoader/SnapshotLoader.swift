@@ -107,14 +107,6 @@ public struct SnapshotLoader: Sendable {
 
     /// `*.yaml`, `*.yml` and `*.json` under a folder, at any depth, sorted by path (deterministic).
     static func institutionFiles(in folder: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            let lower = relative.lowercased()
-            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") {
-                found.append(folder + "/" + relative)
-            }
-        }
-        return found.sorted()
+        FileListing.files(under: folder, endingWith: [".yaml", ".yml", ".json"])
     }
 }

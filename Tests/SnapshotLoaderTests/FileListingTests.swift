@@ -1,0 +1,47 @@
+import _BianzhiTestSupport
+import Foundation
+@testable import SnapshotLoader
+import Testing
+
+/// The files of a folder snapshot are listed with `readdir`: the list must be the one `FileManager`'s enumerator gave.
+@Suite struct FileListingTests {
+    /// The listing as it was made before, with `FileManager`.
+    private static func enumerated(_ folder: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: folder) else { return [] }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            let lower = relative.lowercased()
+            if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") || lower.hasSuffix(".json") { found.append(folder + "/" + relative) }
+        }
+        return found.sorted()
+    }
+
+    @Test func theListIsTheEnumeratorsOne() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let root = directory.appendingPathComponent("institutions").path
+        let other = directory.appendingPathComponent("other").path
+        let manager = FileManager.default
+        for folder in [root + "/sub/deeper", root + "/.hidden", root + "/机构", other] {
+            try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        for file in [root + "/a.yaml", root + "/B.YML", root + "/sub/c.json", root + "/sub/deeper/d.yaml", root + "/.h.yaml",
+                     root + "/.hidden/e.yaml", root + "/机构/教育局.yaml", root + "/notes.txt", root + "/yaml", other + "/f.yaml"] {
+            #expect(manager.createFile(atPath: file, contents: Data("x: 1\n".utf8)))
+        }
+        try manager.createSymbolicLink(atPath: root + "/link", withDestinationPath: other)
+        try manager.createSymbolicLink(atPath: root + "/g.yaml", withDestinationPath: other + "/f.yaml")
+
+        let listed = FileListing.files(under: root, endingWith: [".yaml", ".yml", ".json"])
+        #expect(listed == FileListingTests.enumerated(root))
+        #expect(listed.count == 8)
+        #expect(!listed.contains { $0.contains("/link/") })
+        #expect(FileListing.files(under: directory.appendingPathComponent("missing").path, endingWith: [".yaml"]).isEmpty)
+    }
+
+    @Test func theBundledCountyIsListedAsBefore() {
+        let folder = TestSupport.path("Cases/qinghe-county/snapshot/institutions")
+        #expect(SnapshotLoader.institutionFiles(in: folder) == FileListingTests.enumerated(folder))
+        #expect(SnapshotLoader.institutionFiles(in: folder).count > 50)
+    }
+}
