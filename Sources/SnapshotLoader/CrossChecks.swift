@@ -17,9 +17,7 @@ struct CrossChecks {
 
     mutating func run() {
         var institutionIDs: [String: ValueMark] = [:]
-        // Person ids are only looked for among exemption subjects: the roster can have millions of rows.
-        let exemptionSubjects = Set(snapshot.exemptions.compactMap { $0.recordValue?[Slots.exemptionSubject].stringValue })
-        var personIDs: Set<String> = []
+        institutionIDs.reserveCapacity(snapshot.institutions.count)
         for value in snapshot.institutions {
             guard let institution = value.recordValue, let id = institution[Slots.institutionID].stringValue else { continue }
             let mark = institution.mark(at: Slots.institutionID)
@@ -27,9 +25,6 @@ struct CrossChecks {
                 errors.append(SnapshotError(.duplicateID(id, kind: "机构", first: firstLocation), at: location(mark)))
             } else {
                 institutionIDs[id] = mark
-            }
-            for person in institution[Slots.staff].listValue ?? [] {
-                if let id = person.recordValue?[Slots.personID].stringValue, exemptionSubjects.contains(id) { personIDs.insert(id) }
             }
         }
         var bodyIDs: [String: ValueMark] = [:]
@@ -42,6 +37,21 @@ struct CrossChecks {
                 bodyIDs[id] = mark
             }
         }
+        // The persons that exemptions name: looked for on the roster (which can have millions of rows) only for the
+        // subjects that are no institution, body or region, and by comparing with those few rather than hashing every id.
+        let regionCode = snapshot.region[Slots.regionCode].stringValue
+        let personSubjects = Array(Set(snapshot.exemptions.compactMap { $0.recordValue?[Slots.exemptionSubject].stringValue }
+            .filter { institutionIDs[$0] == nil && bodyIDs[$0] == nil && $0 != regionCode }))
+        var personIDs: Set<String> = []
+        if !personSubjects.isEmpty {
+            let subjectSet = Set(personSubjects)
+            for value in snapshot.institutions {
+                for person in value.recordValue?[Slots.staff].listValue ?? [] {
+                    guard let id = person.recordValue?[Slots.personID].stringValue else { continue }
+                    if personSubjects.count <= 8 ? personSubjects.contains(id) : subjectSet.contains(id) { personIDs.insert(id) }
+                }
+            }
+        }
 
         // Sorted only when a suggestion is needed.
         var sortedInstitutions: [String]?
@@ -51,9 +61,11 @@ struct CrossChecks {
             sortedInstitutions = sorted
             return sorted
         }
-        func resolve(_ record: Record, _ slot: Int, in type: RecordType) {
+        // The record type is only read for a message: taken when one is made (a `RecordType` copied for each of the
+        // hundreds of thousands of persons cost more than the rest of their checks).
+        func resolve(_ record: Record, _ slot: Int, in type: @autoclosure () -> RecordType) {
             guard let id = record[slot].stringValue, institutionIDs[id] == nil else { return }
-            errors.append(SnapshotError(.unresolvedReference(type.fields[slot], id: id, expected: "机构",
+            errors.append(SnapshotError(.unresolvedReference(type().fields[slot], id: id, expected: "机构",
                                                              suggestion: Suggestion.closest(to: id, in: knownInstitutions())),
                                         at: location(record.mark(at: slot))))
         }
@@ -84,7 +96,6 @@ struct CrossChecks {
             resolve(body, Slots.officeHost, in: SnapshotSchema.coordinationBody)
         }
 
-        let regionCode = snapshot.region[Slots.regionCode].stringValue
         func subjects() -> [String] {
             var persons: [String] = []
             for value in snapshot.institutions {
@@ -111,14 +122,15 @@ struct CrossChecks {
 
     /// The four stages, where given, must not go back in time.
     private mutating func checkStages(_ steps: Record) {
-        let names = SnapshotSchema.steps.fields.map(\.name)
-        var previous: (name: String, date: CivilDate)?
-        for (slot, name) in names.enumerated() {
+        // The stages' names are read only for a message (not copied for every event).
+        var previous: (slot: Int, date: CivilDate)?
+        for slot in 0..<steps.count {
             guard let date = steps[slot].dateValue else { continue }
             if let previous, date < previous.date {
-                errors.append(SnapshotError(.stagesOutOfOrder(previous.name, name), at: location(steps.mark(at: slot))))
+                let fields = SnapshotSchema.steps.fields
+                errors.append(SnapshotError(.stagesOutOfOrder(fields[previous.slot].name, fields[slot].name), at: location(steps.mark(at: slot))))
             }
-            previous = (name, date)
+            previous = (slot, date)
         }
     }
 }

@@ -127,6 +127,23 @@ private func errors(_ result: SnapshotLoader.Result) -> [(id: String, line: Int,
         #expect(result.diagnostics.diagnostics.first?.severity == .warning)
     }
 
+    /// An exemption may name a person on the roster; an id that is no institution, body, region or person is refused.
+    /// Persons are looked for by comparing with the few subjects that are none of the others (by hashing beyond eight).
+    @Test(arguments: [1, 12])
+    func exemptionSubjectsArePersonsOnTheRoster(persons: Int) throws {
+        let exemption = "  - {rule: \"*\", subject: SUBJECT, document_number: 青编〔2023〕5号, authority: {level: city, body: staffing_committee}, until: 2025-12-31, reason: 过渡期}\n"
+        let subjects = ["P001", "P002", "P003"].prefix(persons) + (0..<max(0, persons - 3)).map { "P9\($0)" } + ["QH-JTJ", "999001", "NOBODY"]
+        let text = SampleSnapshot.text + subjects.map { exemption.replacingOccurrences(of: "SUBJECT", with: $0) }.joined()
+        let result = try load(text)
+        #expect(result.snapshot == nil)
+        let refused = errors(result).filter { $0.id == "snapshot.unresolvedReference" }
+        #expect(refused.count == errors(result).count, "\(errors(result).map(\.message))")
+        // The unknown ids: NOBODY, and the made-up person ids beyond the three on the roster.
+        let unknown = ["NOBODY"] + (0..<max(0, persons - 3)).map { "P9\($0)" }
+        #expect(refused.count == unknown.count, "\(refused.map(\.message))")
+        #expect(unknown.allSatisfy { id in refused.contains { $0.message.contains("'\(id)'") } })
+    }
+
     @Test func exemptionNeedsARuleOrAProvision() throws {
         let result = try load(SampleSnapshot.replacing("{rule: \"*\", subject", with: "{subject"))
         #expect(errors(result).map(\.id) == ["snapshot.exemptionTarget"])
