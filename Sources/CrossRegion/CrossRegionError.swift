@@ -12,6 +12,7 @@ public struct CrossRegionError: Error, Sendable, Equatable {
         case unknownEstablishment(String)
         case outOfOrder(previous: String, person: String)
         case notEnoughFiles
+        case lineTooLong(Int)
     }
 
     public var kind: Kind
@@ -43,6 +44,9 @@ public struct CrossRegionError: Error, Sendable, Equatable {
         case let .outOfOrder(previous, person):
             return Diagnostic("index.order", message: "人员编号 '\(person)' 排在 '\(previous)' 之后，名册索引未按人员编号排序", at: location,
                               help: "用 bianzhi roster-index 重新生成，或用 LC_ALL=C sort 按第一列排序（保留前两行）")
+        case .lineTooLong(let limit):
+            return Diagnostic("index.lineLength", message: "这一行超过 \(limit) 字节，不是名册索引的一行", at: location,
+                              help: "名册索引由 bianzhi roster-index 生成，每行五个字段")
         case .notEnoughFiles:
             return Diagnostic("index.count", message: "跨地区核查至少需要两个地区的名册索引", at: location)
         }

@@ -25,7 +25,7 @@ final class RosterIndexReader {
             throw CrossRegionError(.unreadable(String(cString: strerror(errno))), at: SourceLocation(path: path, line: 1, column: 1))
         }
         self.file = file
-        guard let header = nextLine(), header.hasPrefix(RosterIndex.signature) else {
+        guard let header = try nextLine(), header.hasPrefix(RosterIndex.signature) else {
             throw CrossRegionError(.notAnIndex, at: location(column: 1))
         }
         var sawDate = false
@@ -40,7 +40,7 @@ final class RosterIndexReader {
             }
         }
         guard sawDate else { throw CrossRegionError(.badHeader("as_of"), at: location(column: 1)) }
-        guard let columns = nextLine(), columns.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) == RosterIndex.columns else {
+        guard let columns = try nextLine(), columns.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) == RosterIndex.columns else {
             throw CrossRegionError(.badColumns, at: location(column: 1))
         }
     }
@@ -52,7 +52,7 @@ final class RosterIndexReader {
 
     /// The next row; nil at the end of the file.
     func next() throws(CrossRegionError) -> RosterIndexRow? {
-        guard let text = nextLine() else { return nil }
+        guard let text = try nextLine() else { return nil }
         let fields = text.split(separator: "\t", omittingEmptySubsequences: false)
         guard fields.count == RosterIndex.columns.count else { throw CrossRegionError(.fieldCount(fields.count), at: location(column: 1)) }
         var values: [String] = []
@@ -70,11 +70,17 @@ final class RosterIndexReader {
         return RosterIndexRow(person: values[0], region: values[1], institution: values[2], institutionName: values[3], establishment: values[4])
     }
 
+    /// The longest line accepted: a row is five short fields; a longer line is not an index (or is hostile).
+    static let maximumLineLength = 64 * 1024
+
     /// The next line without its line end; nil at the end of the file.
-    private func nextLine() -> String? {
+    private func nextLine() throws(CrossRegionError) -> String? {
         let count = getline(&buffer, &capacity, file)
         guard count >= 0, let buffer else { return nil }
         line += 1
+        guard count <= RosterIndexReader.maximumLineLength else {
+            throw CrossRegionError(.lineTooLong(RosterIndexReader.maximumLineLength), at: location(column: 1))
+        }
         var length = count
         while length > 0, buffer[length - 1] == 0x0A || buffer[length - 1] == 0x0D { length -= 1 }
         return buffer.withMemoryRebound(to: UInt8.self, capacity: length) { String(decoding: UnsafeBufferPointer(start: $0, count: length), as: UTF8.self) }

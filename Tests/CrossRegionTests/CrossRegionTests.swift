@@ -120,6 +120,8 @@ private func index(_ rows: [String], asOf: String = "2024-06-30", region: String
         #expect(failure([good, short]) == CrossRegionError(.fieldCount(3), at: SourceLocation(path: short, line: 3, column: 1)))
         let other = try TestSupport.write("person\tregion\n", to: "other.tsv", in: directory)
         #expect(failure([good, other]) == CrossRegionError(.notAnIndex, at: SourceLocation(path: other, line: 1, column: 1)))
+        let long = try index(["P1\tA\tA-1\t" + String(repeating: "局", count: 30_000) + "\tnone"], in: directory, name: "long.tsv")
+        #expect(failure([good, long]) == CrossRegionError(.lineTooLong(64 * 1024), at: SourceLocation(path: long, line: 3, column: 1)))
         #expect(failure([good])?.kind == .notEnoughFiles)
         #expect(failure([good, directory.appendingPathComponent("missing.tsv").path])?.kind == .unreadable("No such file or directory"))
         // Every error reads as a located diagnostic.
