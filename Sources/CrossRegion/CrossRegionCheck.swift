@@ -66,8 +66,8 @@ public struct CrossRegionCheck: Sendable {
             let place = Place(region: row.region, institution: row.institution)
             names[place] = row.institutionName
             var person = defaults(of: SnapshotSchema.person)
-            person[personID] = .string(row.person)
-            person[establishment] = SnapshotSchema.establishment.index(of: row.establishment).map(Value.enumCase) ?? .null
+            person[Slots.personID] = .string(row.person)
+            person[Slots.establishment] = SnapshotSchema.establishment.index(of: row.establishment).map(Value.enumCase) ?? .null
             staff[place, default: []].append(.record(person))
         }
         let places = staff.keys.sorted { a, b in
@@ -75,14 +75,14 @@ public struct CrossRegionCheck: Sendable {
         }
         let institutions = places.map { place -> Value in
             var institution = defaults(of: SnapshotSchema.institution)
-            institution[institutionID] = .string("\(place.region)/\(place.institution)")
-            institution[institutionName] = .string("\(names[place] ?? place.institution)（\(place.region)）")
-            institution[institutionStaff] = .list(staff[place] ?? [])
+            institution[Slots.institutionID] = .string("\(place.region)/\(place.institution)")
+            institution[Slots.institutionName] = .string("\(names[place] ?? place.institution)（\(place.region)）")
+            institution[Slots.staff] = .list(staff[place] ?? [])
             return .record(institution)
         }
         var region = defaults(of: SnapshotSchema.region)
-        region[regionCodeSlot] = .string(CrossRegionCheck.regionCode)
-        region[regionNameSlot] = .string("跨地区核查")
+        region[Slots.regionCode] = .string(CrossRegionCheck.regionCode)
+        region[Slots.regionName] = .string("跨地区核查")
         var root = defaults(of: SnapshotSchema.snapshot)
         root[SnapshotSchema.snapshot.requiredSlot("snapshot")] = .string("v1")
         root[SnapshotSchema.snapshot.requiredSlot("as_of")] = .date(merged.asOf)
@@ -90,14 +90,6 @@ public struct CrossRegionCheck: Sendable {
         root[SnapshotSchema.snapshot.requiredSlot("institutions")] = .list(institutions)
         return Snapshot(root: root, files: merged.paths, path: merged.paths.joined(separator: " "))
     }
-
-    private static let personID = SnapshotSchema.person.requiredSlot("id")
-    private static let establishment = SnapshotSchema.person.requiredSlot("establishment")
-    private static let institutionID = SnapshotSchema.institution.requiredSlot("id")
-    private static let institutionName = SnapshotSchema.institution.requiredSlot("name")
-    private static let institutionStaff = SnapshotSchema.institution.requiredSlot("staff")
-    private static let regionCodeSlot = SnapshotSchema.region.requiredSlot("code")
-    private static let regionNameSlot = SnapshotSchema.region.requiredSlot("name")
 
     /// A record of `type` with the defaults the snapshot format gives absent fields, and null elsewhere.
     private static func defaults(of type: RecordType) -> Record {

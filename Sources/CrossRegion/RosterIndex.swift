@@ -31,24 +31,17 @@ public enum RosterIndex {
     public static let signature = "#bianzhi-roster-index v1"
     public static let columns = ["person", "region", "institution", "institution_name", "establishment"]
 
-    private static let regionCode = SnapshotSchema.region.requiredSlot("code")
-    private static let institutionID = SnapshotSchema.institution.requiredSlot("id")
-    private static let institutionName = SnapshotSchema.institution.requiredSlot("name")
-    private static let staff = SnapshotSchema.institution.requiredSlot("staff")
-    private static let personID = SnapshotSchema.person.requiredSlot("id")
-    private static let establishment = SnapshotSchema.person.requiredSlot("establishment")
-
     /// Every roster row of `snapshot` that has a person id, in index order.
     public static func rows(of snapshot: Snapshot) -> [RosterIndexRow] {
-        let region = snapshot.region[regionCode].stringValue ?? ""
+        let region = snapshot.region[Slots.regionCode].stringValue ?? ""
         var rows: [RosterIndexRow] = []
         for value in snapshot.institutions {
             guard let institution = value.recordValue else { continue }
-            let id = institution[institutionID].stringValue ?? ""
-            let name = institution[institutionName].stringValue ?? ""
-            for person in institution[staff].listValue ?? [] {
-                guard let record = person.recordValue, let personID = record[personID].stringValue else { continue }
-                let kind = record[establishment].enumIndex.map { SnapshotSchema.establishment.cases[$0].name } ?? ""
+            let id = institution[Slots.institutionID].stringValue ?? ""
+            let name = institution[Slots.institutionName].stringValue ?? ""
+            for person in institution[Slots.staff].listValue ?? [] {
+                guard let record = person.recordValue, let personID = record[Slots.personID].stringValue else { continue }
+                let kind = record[Slots.establishment].enumIndex.map { SnapshotSchema.establishment.cases[$0].name } ?? ""
                 rows.append(RosterIndexRow(person: personID, region: region, institution: id, institutionName: name, establishment: kind))
             }
         }
@@ -65,7 +58,7 @@ public enum RosterIndex {
 
     /// The index file of `snapshot`.
     public static func file(of snapshot: Snapshot) -> [UInt8] {
-        let region = snapshot.region[regionCode].stringValue ?? ""
+        let region = snapshot.region[Slots.regionCode].stringValue ?? ""
         var output: [UInt8] = []
         output.append(contentsOf: "\(signature)\tas_of=\(snapshot.asOf.description)\tregion=\(escape(region))\n".utf8)
         output.append(contentsOf: (columns.joined(separator: "\t") + "\n").utf8)
