@@ -106,10 +106,7 @@ struct AuditCommand: ParsableCommand {
                 Terminal.writeError("timings:   \(timing.rule) \(ms(timing.duration)) ms\n")
             }
         }
-        for failure in report.failures {
-            Terminal.writeError("\(failure.ruleLocation.description): error: \(failure.diagnostic.message) [audit.evaluation]\n")
-        }
-        if reportOptions.fails(report) { throw ExitCode(1) }
+        try reportOptions.conclude(report)
     }
 
     /// Now, in UTC; `SOURCE_DATE_EPOCH` fixes it for reproducible reports.

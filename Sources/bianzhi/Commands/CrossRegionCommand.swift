@@ -50,9 +50,6 @@ struct CrossRegionCommand: ParsableCommand {
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(), useColor: false, toolVersion: Bianzhi.configuration.version,
                                     rules: RuleDescriptor.describing(ruleSet, only: across))
         try OutputFile.write(reportOptions.format.render(report, context: context), to: reportOptions.output)
-        for failure in report.failures {
-            Terminal.writeError("\(failure.ruleLocation.description): error: \(failure.diagnostic.message) [audit.evaluation]\n")
-        }
-        if reportOptions.fails(report) { throw ExitCode(1) }
+        try reportOptions.conclude(report)
     }
 }

@@ -26,8 +26,12 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    /// Whether the run fails (exit 1): a finding at or above `--fail-on` that counts, or an evaluation that failed.
-    func fails(_ report: AuditReport) -> Bool {
-        report.counting(atOrAbove: failOn) > 0 || !report.failures.isEmpty
+    /// After the report is written: each evaluation that failed, on standard error, at its rule; then exit 1 when a
+    /// finding at or above `--fail-on` counts or an evaluation failed.
+    func conclude(_ report: AuditReport) throws {
+        for failure in report.failures {
+            Terminal.writeError("\(failure.ruleLocation.description): error: \(failure.diagnostic.message) [audit.evaluation]\n")
+        }
+        if report.counting(atOrAbove: failOn) > 0 || !report.failures.isEmpty { throw ExitCode(1) }
     }
 }
