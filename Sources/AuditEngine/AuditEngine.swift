@@ -49,6 +49,14 @@ public struct AuditEngine: Sendable {
                                      buildingIndex: false, measuringRules: measuringRules)
             parts.merge(more) { a, _ in a }
         }
+        return report(on: snapshot, rules: selected, citations: scheduled, applying: applying, parts: parts, measuringRules: measuringRules)
+    }
+
+    /// The report of an audit of `snapshot` that applied the rules at `applying` (of `rules`, with the citations in force)
+    /// and found `parts` (each rule's outcomes, in institution order).
+    func report(on snapshot: Snapshot, rules selected: [Rule], citations scheduled: [[CitationSpec]?], applying: [Int],
+                parts: [Int: [RuleOutcome]], measuringRules: Bool) -> AuditReport {
+        let asOf = snapshot.asOf
         var findings: [Finding] = []
         var failures: [EvaluationFailure] = []
         var timings: [(rule: String, duration: Duration)] = []
@@ -82,8 +90,8 @@ public struct AuditEngine: Sendable {
     /// together, chunk by chunk (`bounds`), and each other rule as a task of its own, in parallel. With
     /// `buildingIndex`, one more task builds the roster index of `data`'s institutions meanwhile. Returns each rule's
     /// outcomes (one per chunk, in institution order, or one) by its index, and the index when built.
-    private func evaluate(_ indices: [Int], of rules: [Rule], citations: [[CitationSpec]?], data: SnapshotData, bounds: [Int],
-                          buildingIndex: Bool, measuringRules: Bool) -> (outcomes: [Int: [RuleOutcome]], index: OrderedRoster?) {
+    func evaluate(_ indices: [Int], of rules: [Rule], citations: [[CitationSpec]?], data: SnapshotData, bounds: [Int],
+                  buildingIndex: Bool, measuringRules: Bool) -> (outcomes: [Int: [RuleOutcome]], index: OrderedRoster?) {
         let local = indices.filter { rules[$0].scope.isPerInstitution }
         let global = indices.filter { !rules[$0].scope.isPerInstitution }
         let chunks = local.isEmpty ? 0 : max(bounds.count - 1, 0)
@@ -210,7 +218,7 @@ private enum TaskResult: Sendable {
 }
 
 /// What one task found for one rule.
-private struct RuleOutcome: Sendable {
+struct RuleOutcome: Sendable {
     var findings: [Finding]
     var failures: [EvaluationFailure]
     var duration: Duration?
@@ -235,6 +243,16 @@ struct SnapshotData: Sendable {
         self.snapshot = snapshot
         institutions = snapshot.institutions
         bodies = snapshot.coordinationBodies
+        let byID = SnapshotData.byID(institutions)
+        // The roster's rows are made only for rules that read them all; the index keeps their places, and makes
+        // the rows of one person when `rosters_of` asks.
+        roster = needsRosterList ? EvalContext.rosterEntries(of: institutions) : []
+        context = EvalContext(institutionsByID: byID, rosterByPerson: [:])
+        exemptions = snapshot.exemptions.compactMap(\.recordValue)
+    }
+
+    /// The institutions by id (the first of each id).
+    static func byID(_ institutions: [Value]) -> [String: Record] {
         let idSlot = SnapshotSchema.institution.requiredSlot("id")
         var byID: [String: Record] = [:]
         byID.reserveCapacity(institutions.count)
@@ -242,11 +260,7 @@ struct SnapshotData: Sendable {
             guard let institution = value.recordValue else { continue }
             if let id = institution[idSlot].stringValue, byID[id] == nil { byID[id] = institution }
         }
-        // The roster's rows are made only for rules that read them all; the index keeps their places, and makes
-        // the rows of one person when `rosters_of` asks.
-        roster = needsRosterList ? EvalContext.rosterEntries(of: institutions) : []
-        context = EvalContext(institutionsByID: byID, rosterByPerson: [:])
-        exemptions = snapshot.exemptions.compactMap(\.recordValue)
+        return byID
     }
 
     /// The values, with the roster index built now when `needsRosterIndex` (for one rule, as `explain` evaluates).
@@ -262,6 +276,11 @@ struct SnapshotData: Sendable {
         roster = other.roster
         exemptions = other.exemptions
         self.context = context
+    }
+
+    /// The same values, with look-ups answered by `context` instead.
+    func answering(with context: EvalContext) -> SnapshotData {
+        SnapshotData(self, context: context)
     }
 
     /// The same values, with `rosters_of` answered from `index` (built from `institutions`). Person rules visit

@@ -50,6 +50,8 @@ struct RuleRun {
     /// The compiled parts evaluated for each subject, taken out of the rule once.
     private let plan: SubjectPlan
     private(set) var findings: [Finding] = []
+    /// Whether an `institution(…)` look-up found nothing (see `EvalFrame.lookupMissed`).
+    var lookupMissed: Bool { frame.lookupMissed }
     private(set) var failures: [EvaluationFailure] = []
     /// The citations as reported, resolved at the first finding: all but a 三定 citation read the same for every subject.
     private var resolvedCitations: [ResolvedCitation?]

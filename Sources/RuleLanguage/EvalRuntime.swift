@@ -228,6 +228,9 @@ public struct EvalFrame {
     private var lastRosters: (person: String, entries: [Value])?
     /// Where the next person is expected in the context's roster order (see `OrderedRoster`).
     private var rosterCursor = 0
+    /// Whether an `institution(…)` look-up has found no institution with the id asked for. When the context holds only
+    /// some of the snapshot's institutions (a streamed audit evaluates a file at a time), such an answer may be wrong.
+    public var lookupMissed = false
 
     public init(slotCount: Int, stepLimit: Int, context: EvalContext) {
         slots = [Value](repeating: .null, count: slotCount)

@@ -250,9 +250,14 @@ extension ExpressionCompiler {
         case "institution":
             guard arity(name, arguments, 1...1, usage: "institution(机构代码)", at: expr.range),
                   let id = argument(arguments[0], .string, function: name, position: "") else { return nil }
+            noteInstitutionLookup()
             let get = id.evaluate
             return Typed(.optional(.record(SnapshotSchema.institution))) { frame in
-                guard let key = try get(&frame).stringValue, let found = frame.context.institutionsByID[key] else { return .null }
+                guard let key = try get(&frame).stringValue else { return .null }
+                guard let found = frame.context.institutionsByID[key] else {
+                    frame.lookupMissed = true
+                    return .null
+                }
                 return .record(found)
             }
 
@@ -260,6 +265,7 @@ extension ExpressionCompiler {
             guard arity(name, arguments, 1...1, usage: "rosters_of(人员编号)", at: expr.range),
                   let id = argument(arguments[0], .string, function: name, position: "") else { return nil }
             noteRosterUse()
+            noteRostersOf(arguments[0])
             let get = id.evaluate
             // `count(rosters_of(…))` asks the index how many rows there are, without making them.
             return Typed(.list(.record(SyntheticRecords.rosterEntry)), { frame in

@@ -26,6 +26,18 @@ public struct ExpressionCompiler {
     public private(set) var readsRosterList = false
     /// The slots of the variables named by the expressions compiled so far (see `forgetReadSlots`).
     public private(set) var readSlots: Set<Int> = []
+    /// The same, never forgotten: every variable slot any expression has named.
+    public private(set) var allReadSlots: Set<Int> = []
+    /// The record fields expressions read by name, as the record type's name and the field's slot (`it.approved.staffing`
+    /// reads `Institution.approved` and `Approved.staffing`). What an audit must keep of records it summarises.
+    public private(set) var fieldsRead: Set<FieldRead> = []
+    /// True when an expression looks an institution up by its id (`institution(…)`).
+    public private(set) var looksUpInstitutions = false
+    /// True while every `rosters_of` call asks for the subject's own id, as `rosters_of(it.id)`: the answer then
+    /// depends only on that person's own rows, wherever they are.
+    public private(set) var rostersOfOwnIDOnly = true
+    /// The frame element of the subject `it` (see `declareBound`).
+    private var subjectElement: Int?
     var groupTypes: [String: (key: RuleType, item: RuleType)] = [:]
     /// Indexed `count` call sites compiled so far (each has a place in the frame's cache).
     var countSites = 0
@@ -47,7 +59,9 @@ public struct ExpressionCompiler {
     /// (`EvalFrame.bind(_:to:)`): the subject `it` and its `institution`. Binding one costs no reference
     /// counting, unlike storing it in a slot. Returns its place in the frame's `elements`.
     public mutating func declareBound(_ name: String, type: RuleType) -> Int {
-        declareElement(name, type: type)
+        let element = declareElement(name, type: type)
+        if name == "it" { subjectElement = element }
+        return element
     }
 
     /// Declares the parameter of a lambda; returns its place in the frame's `elements`.
@@ -87,6 +101,15 @@ public struct ExpressionCompiler {
     }
 
     public mutating func noteRosterUse() { usesRoster = true }
+
+    mutating func noteInstitutionLookup() { looksUpInstitutions = true }
+
+    /// Notes a `rosters_of` call on `argument`: whether it is the subject's own id (`it.id`, with `it` the subject
+    /// and not a lambda's parameter of that name).
+    mutating func noteRostersOf(_ argument: Expr) {
+        if argument.path == "it.id", case .element(let element)? = variables["it"]?.root, element == subjectElement { return }
+        rostersOfOwnIDOnly = false
+    }
 
     /// Starts a new record of the slots expressions read (`readSlots`), to learn what one expression depends on.
     public mutating func forgetReadSlots() { readSlots = [] }
@@ -226,6 +249,7 @@ public struct ExpressionCompiler {
             if case .slot(let slot) = variable.root {
                 if slot < 0 { return nil }
                 readSlots.insert(slot)
+                allReadSlots.insert(slot)
             }
             if name == "roster" {
                 usesRoster = true
@@ -288,6 +312,7 @@ public struct ExpressionCompiler {
             }
             slot = index
             fieldType = RuleType(field: record.fields[index])
+            fieldsRead.insert(FieldRead(record: record.name, slot: index))
         }
         let type = expr.path.map { narrowedPaths.contains($0) } == true ? fieldType.unwrapped : fieldType
         if let access = present.access?.appending(slot) {
@@ -376,5 +401,16 @@ public struct ExpressionCompiler {
         let record = SyntheticRecords.group(key: key, item: item)
         groupTypes[record.name] = (key, item)
         return record
+    }
+}
+
+/// A record field named in an expression: the record type's name and the field's slot.
+public struct FieldRead: Hashable, Sendable {
+    public var record: String
+    public var slot: Int
+
+    public init(record: String, slot: Int) {
+        self.record = record
+        self.slot = slot
     }
 }

@@ -127,6 +127,14 @@ public struct Rule: Sendable {
     public var usesRoster: Bool
     /// Whether the rule reads the whole roster as a list (`roster`), not only the index (`rosters_of`).
     public var readsRosterList: Bool
+    /// Whether the rule reads a list of all the snapshot's institutions, coordination bodies or roster rows.
+    public var readsAllSubjects: Bool
+    /// Whether the rule looks an institution up by its id (`institution(…)`).
+    public var looksUpInstitutions: Bool
+    /// Whether every `rosters_of` in the rule asks for the subject's own id (`rosters_of(it.id)`).
+    public var rostersOfOwnIDOnly: Bool
+    /// The record fields the rule's expressions read by name.
+    public var fieldsRead: Set<FieldRead>
     /// The source text of each part, for the generated rule reference and `explain`.
     public var source: RuleSource
 }

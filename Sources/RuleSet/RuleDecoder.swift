@@ -241,7 +241,10 @@ struct RuleDecoder {
                     location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, whenReadsEach: whenReadsEach, require: require,
                     message: message, citations: citations, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil,
                     overrides: overrides, overridesLocation: keys["overrides"].map { locator.start(of: $0.value) }, examples: examples, bindings: bindings, slotCount: compiler.slotCount,
-                    usesRoster: compiler.usesRoster, readsRosterList: compiler.readsRosterList, source: source)
+                    usesRoster: compiler.usesRoster, readsRosterList: compiler.readsRosterList,
+                    readsAllSubjects: !compiler.allReadSlots.isDisjoint(with: [institutionsSlot, bodiesSlot, rosterSlot]),
+                    looksUpInstitutions: compiler.looksUpInstitutions,
+                    rostersOfOwnIDOnly: compiler.rostersOfOwnIDOnly, fieldsRead: compiler.fieldsRead, source: source)
     }
 
     // MARK: Citations

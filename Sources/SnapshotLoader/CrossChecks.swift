@@ -3,11 +3,25 @@ import Schema
 
 /// Checks that span records: unique ids, references that resolve, dates in a consistent order.
 struct CrossChecks {
+    /// What the checks need of the rosters and events when the snapshot's institutions no longer hold them (a
+    /// streamed audit keeps only a projection of each): gathered file by file as the institutions were read.
+    struct RosterFacts: Sendable {
+        /// The persons, among those that exemptions name, found on a roster.
+        var exemptedPersons: Set<String> = []
+        /// The institution ids named by `working_at`.
+        var workingAt: [String] = []
+        /// Whether a person's secondment began after the snapshot's date, or an event's stages go back in time.
+        var hasErrors = false
+    }
+
     let snapshot: Snapshot
+    /// Given when the institutions' rosters and events are not in `snapshot`.
+    let rosterFacts: RosterFacts?
     private(set) var errors: [SnapshotError] = []
 
-    init(snapshot: Snapshot) {
+    init(snapshot: Snapshot, rosterFacts: RosterFacts? = nil) {
         self.snapshot = snapshot
+        self.rosterFacts = rosterFacts
     }
 
     private func location(_ mark: ValueMark) -> SourceLocation? {
@@ -42,8 +56,8 @@ struct CrossChecks {
         let regionCode = snapshot.region[Slots.regionCode].stringValue
         let personSubjects = Array(Set(snapshot.exemptions.compactMap { $0.recordValue?[Slots.exemptionSubject].stringValue }
             .filter { institutionIDs[$0] == nil && bodyIDs[$0] == nil && $0 != regionCode }))
-        var personIDs: Set<String> = []
-        if !personSubjects.isEmpty {
+        var personIDs = rosterFacts?.exemptedPersons ?? []
+        if !personSubjects.isEmpty, rosterFacts == nil {
             let subjectSet = Set(personSubjects)
             for value in snapshot.institutions {
                 for person in value.recordValue?[Slots.staff].listValue ?? [] {
@@ -95,6 +109,12 @@ struct CrossChecks {
             guard let body = value.recordValue else { continue }
             resolve(body, Slots.officeHost, in: SnapshotSchema.coordinationBody)
         }
+        if let rosterFacts {
+            // Only whether there is an error is known here; the caller reads the snapshot again in full to say where.
+            if rosterFacts.hasErrors || rosterFacts.workingAt.contains(where: { institutionIDs[$0] == nil }) {
+                errors.append(SnapshotError(.unreadable("名册或事项有误"), at: nil))
+            }
+        }
 
         func subjects() -> [String] {
             var persons: [String] = []
@@ -118,6 +138,17 @@ struct CrossChecks {
                                             at: location(exemption.mark(at: Slots.exemptionSubject))))
             }
         }
+    }
+
+    /// Whether the four stages, where given, are in order (see `checkStages`).
+    static func stagesInOrder(_ steps: Record) -> Bool {
+        var previous: CivilDate?
+        for slot in 0..<steps.count {
+            guard let date = steps[slot].dateValue else { continue }
+            if let previous, date < previous { return false }
+            previous = date
+        }
+        return true
     }
 
     /// The four stages, where given, must not go back in time.

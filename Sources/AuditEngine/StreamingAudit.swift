@@ -1,0 +1,318 @@
+import Catalog
+import RuleLanguage
+import RuleSet
+import Schema
+import SnapshotLoader
+
+/// A folder snapshot audited as it is read, so that memory does not grow with the rosters: each file's institutions are
+/// evaluated while they are whole, then only a projection of them is kept, with the findings.
+///
+/// - The rules of an institution, a person or an event that read nothing beyond their subject, its institution, the
+///   region and the date are evaluated on each file's institutions as the file is read.
+/// - The rules that also look an institution up by id (`institution(…)`), and the person rules that look up the
+///   subject's own rows on every roster (`rosters_of(it.id)`), are evaluated there too, each file as if it were the whole
+///   snapshot. Each person's id is kept as a 64-bit hash. Such a file is read again at the end, and its findings for these
+///   rules replaced, when a look-up in it found no institution (it may be in another file), or when a person on its roster
+///   has a hash met more than once (the person may be on another file's roster too). Then institutions are looked up
+///   among all of them, projected (the projection keeps what these rules read), and `rosters_of` answers with the rows
+///   of all the files read again, which hold all the rows of those persons. For any other file, the file's answers were
+///   the whole snapshot's.
+/// - The rules of the region and of coordination bodies are evaluated at the end on the projected institutions, which
+///   keep every field these rules read (and ids and names).
+///
+/// The report is the one `audit` makes of the snapshot loaded in full. When a rule fits none of the above (it reads
+/// all the institutions or the whole roster for each institution, say), nothing is streamed.
+extension AuditEngine {
+    /// What a streamed audit gives.
+    public struct StreamedAudit: Sendable {
+        public var report: AuditReport
+        /// The snapshot as kept: its institutions projected, without their rosters or events.
+        public var snapshot: Snapshot
+        /// The time spent evaluating rules: on the workers while the files were read (added up), then at the end.
+        public var evaluation: Duration
+        /// How many files were read a second time (for persons whose id was met more than once).
+        public var filesReadAgain: Int
+    }
+
+    /// Audits the folder snapshot at `path` as it is read (see above); `asOf` replaces the snapshot's date, `rules` restricts
+    /// the run to some rule ids. Nil when the snapshot or the rules do not allow streaming, or the snapshot has any problem:
+    /// load it in full then (`SnapshotLoader.load`), which says where.
+    public func auditStreaming(folder path: String, loader: SnapshotLoader, asOf: CivilDate? = nil, only rules: Set<String>? = nil,
+                               measuringRules: Bool = false) -> StreamedAudit? {
+        var planned: StreamPlan?
+        let streamed = loader.stream(folder: path) { header -> (projection: RecordProjection, makeVisitor: @Sendable () -> AuditVisitor)? in
+            guard let plan = StreamPlan(engine: self, header: asOf.map { header.with(asOf: $0) } ?? header, only: rules,
+                                        measuringRules: measuringRules) else { return nil }
+            planned = plan
+            return (plan.projection, { AuditVisitor(plan: plan) })
+        }
+        guard let streamed, let plan = planned else { return nil }
+        let clock = ContinuousClock()
+        let finishing = clock.now
+        var parts: [Int: [RuleOutcome]] = [:]
+        for output in streamed.outputs {
+            for (position, rule) in plan.local.enumerated() { parts[rule, default: []].append(output.local[position]) }
+        }
+
+        // The rules evaluated file by file with look-ups: the files where an answer may have been wrong are evaluated again.
+        var filesReadAgain = 0
+        if !plan.speculative.isEmpty {
+            var byFile: [Int32: [RuleOutcome]] = [:]
+            var order: [Int32] = []
+            for output in streamed.outputs {
+                for outcome in output.speculative {
+                    if byFile[outcome.file] == nil { order.append(outcome.file) }
+                    byFile[outcome.file] = outcome.rules
+                }
+            }
+            let suspects = Set(AuditVisitor.filesWithRepeatedPersons(streamed.outputs))
+                .union(streamed.outputs.flatMap(\.missedLookups)).sorted()
+            if !suspects.isEmpty {
+                guard let reread = loader.institutions(ofFiles: suspects.map { Int($0) }, in: streamed.snapshot) else { return nil }
+                filesReadAgain = suspects.count
+                let byID = plan.looksUp ? SnapshotData.byID(streamed.snapshot.institutions) : [:]
+                let context = plan.usesRoster ? EvalContext(institutionsByID: byID, roster: OrderedRoster(institutions: reread.flatMap { $0 }))
+                    : EvalContext(institutionsByID: byID, rosterByPerson: [:])
+                let data = plan.data.answering(with: context)
+                for (position, file) in suspects.enumerated() {
+                    if byFile[file] == nil { order.append(file) }
+                    byFile[file] = plan.evaluateSpeculative(reread[position], data: data).outcome.rules
+                }
+            }
+            for file in order.sorted() {
+                guard let outcomes = byFile[file] else { continue }
+                for (position, rule) in plan.speculative.enumerated() { parts[rule, default: []].append(outcomes[position]) }
+            }
+        }
+
+        // The rules of the region and of coordination bodies, on the projected institutions.
+        let snapshot = asOf.map { streamed.snapshot.with(asOf: $0) } ?? streamed.snapshot
+        if !plan.late.isEmpty {
+            let data = SnapshotData(snapshot, needsRosterList: false)
+            let (late, _) = evaluate(plan.late, of: plan.selected, citations: plan.scheduled, data: data, bounds: [],
+                                     buildingIndex: false, measuringRules: measuringRules)
+            parts.merge(late) { a, _ in a }
+        }
+        let evaluation = streamed.outputs.reduce(clock.now - finishing) { $0 + $1.evaluation }
+        let report = report(on: snapshot, rules: plan.selected, citations: plan.scheduled, applying: plan.applying, parts: parts,
+                            measuringRules: measuringRules)
+        return StreamedAudit(report: report, snapshot: snapshot, evaluation: evaluation, filesReadAgain: filesReadAgain)
+    }
+}
+
+/// Which rules a streamed audit evaluates where, and what it keeps of the institutions.
+final class StreamPlan: Sendable {
+    let engine: AuditEngine
+    /// The snapshot as far as `region.yaml` has it, on the audit's date: what every rule evaluated while streaming reads.
+    let data: SnapshotData
+    let selected: [Rule]
+    let scheduled: [[CitationSpec]?]
+    let applying: [Int]
+    /// Rules evaluated on each institution as it is read.
+    let local: [Int]
+    /// Rules with look-ups, evaluated on each file as if it were the whole snapshot first (see `AuditEngine.auditStreaming`).
+    let speculative: [Int]
+    /// Whether some of them look institutions up, or use `rosters_of`.
+    let looksUp: Bool
+    let usesRoster: Bool
+    /// Rules of the region and of coordination bodies, evaluated at the end.
+    let late: [Int]
+    let projection: RecordProjection
+    let measuringRules: Bool
+
+    /// Nil when a rule that applies can be evaluated neither on one institution nor on the projected snapshot.
+    init?(engine: AuditEngine, header: Snapshot, only rules: Set<String>?, measuringRules: Bool) {
+        let code = header.region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
+        let selected = engine.ruleSet.activeRules(forRegion: code).filter { rules?.contains($0.id) ?? true }
+        let scheduled = selected.map { engine.citationsInForce($0, on: header.asOf) }
+        let applying = selected.indices.filter { scheduled[$0] != nil }
+        var local: [Int] = []
+        var speculative: [Int] = []
+        var late: [Int] = []
+        var kept: [String: Set<Int>] = [:]
+        for index in applying {
+            let rule = selected[index]
+            if rule.scope.isPerInstitution, !rule.readsAllSubjects, !rule.looksUpInstitutions, !rule.usesRoster {
+                local.append(index)
+            } else if rule.scope.isPerInstitution, !rule.readsAllSubjects, !rule.usesRoster || (rule.scope == .person && rule.rostersOfOwnIDOnly) {
+                speculative.append(index)
+                // What an institution looked up in another file is read of: its projection.
+                if rule.looksUpInstitutions {
+                    for field in rule.fieldsRead { kept[field.record, default: []].insert(field.slot) }
+                }
+            } else if !rule.scope.isPerInstitution, !rule.usesRoster {
+                late.append(index)
+                for field in rule.fieldsRead { kept[field.record, default: []].insert(field.slot) }
+            } else {
+                return nil
+            }
+        }
+        // What the loader's own checks read of every institution.
+        for name in ["id", "parent", "established", "abolished"] {
+            kept[SnapshotSchema.institution.name, default: []].insert(SnapshotSchema.institution.requiredSlot(name))
+        }
+        self.engine = engine
+        data = SnapshotData(header, needsRosterList: false)
+        self.selected = selected
+        self.scheduled = scheduled
+        self.applying = applying
+        self.local = local
+        self.speculative = speculative
+        looksUp = speculative.contains { selected[$0].looksUpInstitutions }
+        usesRoster = speculative.contains { selected[$0].usesRoster }
+        self.late = late
+        projection = RecordProjection(root: SnapshotSchema.institution, keeping: kept)
+        self.measuringRules = measuringRules
+    }
+
+    func run(_ index: Int, on data: SnapshotData) -> RuleRun {
+        RuleRun(rule: selected[index], data: data, citations: scheduled[index] ?? [], catalog: engine.ruleSet.catalog,
+                stepLimit: engine.stepLimit)
+    }
+
+    /// The speculative rules evaluated on `institutions`, with look-ups answered by `data`; and whether an institution
+    /// looked up was not found.
+    func evaluateSpeculative(_ institutions: [Value], data: SnapshotData) -> (outcome: FileOutcome, missed: Bool) {
+        var runs = speculative.map { run($0, on: data) }
+        var durations = [Duration](repeating: .zero, count: runs.count)
+        let clock = ContinuousClock()
+        institutions.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            for index in runs.indices {
+                let start = measuringRules ? clock.now : nil
+                for position in buffer.indices { runs[index].evaluate(institution: base + position) }
+                if let start { durations[index] += clock.now - start }
+            }
+        }
+        let outcome = FileOutcome(file: -1, rules: runs.indices.map {
+            RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures, duration: measuringRules ? durations[$0] : nil)
+        })
+        return (outcome, runs.contains { $0.lookupMissed })
+    }
+
+    /// The look-ups of the speculative rules, answered by the institutions of one file.
+    func fileData(_ institutions: [Value]) -> SnapshotData {
+        let byID = looksUp ? SnapshotData.byID(institutions) : [:]
+        return data.answering(with: usesRoster ? EvalContext(institutionsByID: byID, roster: OrderedRoster(institutions: institutions))
+                                               : EvalContext(institutionsByID: byID, rosterByPerson: [:]))
+    }
+}
+
+/// What the speculative rules found in one file.
+struct FileOutcome: Sendable {
+    var file: Int32
+    /// One per speculative rule.
+    var rules: [RuleOutcome]
+
+    var isEmpty: Bool { rules.allSatisfy { $0.findings.isEmpty && $0.failures.isEmpty && $0.duration == nil } }
+}
+
+/// Evaluates a run of files as they are read (see `AuditEngine.auditStreaming`).
+struct AuditVisitor: InstitutionVisitor {
+    struct Output: Sendable {
+        /// One per local rule.
+        var local: [RuleOutcome]
+        /// The files where the speculative rules found something.
+        var speculative: [FileOutcome]
+        /// The files where an institution looked up was not found.
+        var missedLookups: [Int32]
+        /// The hashes of the ids of the persons on the files' rosters, and where each file's end in that list.
+        var personHashes: [UInt64]
+        var fileEnds: [(file: Int32, end: Int)]
+        var evaluation: Duration
+    }
+
+    let plan: StreamPlan
+    private var runs: [RuleRun]
+    private var durations: [Duration]
+    private var speculative: [FileOutcome] = []
+    private var missedLookups: [Int32] = []
+    private var personHashes: [UInt64] = []
+    private var fileEnds: [(file: Int32, end: Int)] = []
+    private var evaluation = Duration.zero
+    private static let staff = SnapshotSchema.institution.requiredSlot("staff")
+    private static let personID = SnapshotSchema.person.requiredSlot("id")
+
+    init(plan: StreamPlan) {
+        self.plan = plan
+        runs = plan.local.map { plan.run($0, on: plan.data) }
+        durations = Array(repeating: .zero, count: runs.count)
+    }
+
+    mutating func visit(_ institutions: [Value], file: Int32) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        institutions.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            if plan.measuringRules {
+                for index in runs.indices {
+                    let start = clock.now
+                    for position in buffer.indices { runs[index].evaluate(institution: base + position) }
+                    durations[index] += clock.now - start
+                }
+            } else {
+                for position in buffer.indices {
+                    for index in runs.indices { runs[index].evaluate(institution: base + position) }
+                }
+            }
+        }
+        if !plan.speculative.isEmpty, !institutions.isEmpty {
+            if plan.usesRoster {
+                for institution in institutions {
+                    for person in institution.recordValue?[AuditVisitor.staff].listValue ?? [] {
+                        guard let id = person.recordValue?[AuditVisitor.personID].stringValue else { continue }
+                        personHashes.append(AuditVisitor.hash(id))
+                    }
+                }
+                fileEnds.append((file, personHashes.count))
+            }
+            var (outcome, missed) = plan.evaluateSpeculative(institutions, data: plan.fileData(institutions))
+            outcome.file = file
+            if !outcome.isEmpty { speculative.append(outcome) }
+            if missed { missedLookups.append(file) }
+        }
+        evaluation += clock.now - start
+    }
+
+    func finish() -> Output {
+        Output(local: runs.indices.map {
+                   RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures, duration: plan.measuringRules ? durations[$0] : nil)
+               },
+               speculative: speculative, missedLookups: missedLookups, personHashes: personHashes, fileEnds: fileEnds, evaluation: evaluation)
+    }
+
+    /// FNV-1a, 64 bits, of the id's UTF-8 bytes: the same in every run.
+    static func hash(_ id: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    /// The files (in order) with a person whose id's hash is met more than once in all the files: that person may be on
+    /// more than one file's roster.
+    static func filesWithRepeatedPersons(_ outputs: [Output]) -> [Int32] {
+        var all: [UInt64] = []
+        all.reserveCapacity(outputs.reduce(0) { $0 + $1.personHashes.count })
+        for output in outputs { all.append(contentsOf: output.personHashes) }
+        all.sort()
+        var repeated: Set<UInt64> = []
+        var position = 1
+        while position < all.count {
+            if all[position] == all[position - 1] { repeated.insert(all[position]) }
+            position += 1
+        }
+        guard !repeated.isEmpty else { return [] }
+        var files: [Int32] = []
+        for output in outputs {
+            var start = 0
+            for (file, end) in output.fileEnds {
+                if output.personHashes[start..<end].contains(where: { repeated.contains($0) }) { files.append(file) }
+                start = end
+            }
+        }
+        return files
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Schema
+import WorkerPool
+import YAMLLoader
+
+/// Is handed the institutions of a streamed snapshot, one file at a time, while they are whole (see
+/// `SnapshotLoader.stream`). One visitor sees a run of consecutive files, in order, on one thread.
+public protocol InstitutionVisitor {
+    associatedtype Output: Sendable
+    /// The institutions of the file at `file` (its index in the snapshot's `files`), in file order.
+    mutating func visit(_ institutions: [Value], file: Int32)
+    /// What the visitor gathered, once its files are done.
+    func finish() -> Output
+}
+
+/// A snapshot read as a stream: its institutions reduced to what `projection` keeps, and what the visitors gathered
+/// from them while they were whole.
+public struct StreamedSnapshot<Output: Sendable>: Sendable {
+    /// The snapshot, its institutions projected (their rosters and events, unless kept, are gone).
+    public var snapshot: Snapshot
+    /// What each visitor returned, in the order of their files.
+    public var outputs: [Output]
+}
+
+extension SnapshotLoader {
+    /// Reads a folder snapshot file by file on the workers, hands each file's institutions to a visitor while they are
+    /// whole, and keeps of them only what a projection keeps: the memory held grows with the projections, not with the
+    /// rosters. `start` is given the snapshot as far as `region.yaml` has it (date, region, coordination bodies,
+    /// exemptions, and every file's path in `files`); it returns the projection and how to make a visitor for a run of
+    /// files, or nil to stream nothing.
+    ///
+    /// Returns nil, having kept nothing, when the snapshot cannot be streamed: it is not a folder, a file is not one the
+    /// fast path reads (so not valid, as far as it knows), the checks across records fail, or `start` said no. The caller
+    /// then loads the snapshot in full (`load(path:)`), which reports every problem with its location. A snapshot that
+    /// streams is one `load(path:)` loads without a diagnostic, with the same records before projection.
+    public func stream<Visitor: InstitutionVisitor>(
+        folder path: String, start: (Snapshot) -> (projection: RecordProjection, makeVisitor: @Sendable () -> Visitor)?
+    ) -> StreamedSnapshot<Visitor.Output>? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let regionPath = ["region.yaml", "region.yml", "region.json"].map({ base + "/" + $0 })
+            .first(where: { FileManager.default.fileExists(atPath: $0) }) else { return nil }
+        let files = [regionPath] + SnapshotLoader.institutionFiles(in: base + "/institutions")
+        let plans = DecodingPlans()
+        guard var root = FileDecoding.fast(path: regionPath, fileIndex: 0, root: true, plans: plans, limits: limits)?.first else { return nil }
+        let inline = root[Slots.institutions].listValue ?? []
+        root[Slots.institutions] = .list([])
+        guard let (projection, makeVisitor) = start(Snapshot(root: root, files: files, path: path)) else { return nil }
+
+        let header = Snapshot(root: root, files: files, path: path)
+        let facts = FileFacts(asOf: header.asOf, exemptionSubjects: Set(header.exemptions.compactMap {
+            $0.recordValue?[Slots.exemptionSubject].stringValue
+        }))
+        let limits = self.limits
+        // A few runs of files per worker, so that one that finishes early takes another.
+        let runs = files.count <= 1 ? 0 : max(min(workers.workers, files.count - 1), min(workers.workers * 8, (files.count - 1) / 16))
+        let bounds = (0...runs).map { 1 + (files.count - 1) * $0 / max(runs, 1) }
+        var first = makeVisitor()
+        var inlineFacts = CrossChecks.RosterFacts()
+        facts.gather(inline, into: &inlineFacts)
+        first.visit(inline, file: 0)
+        let inlineProjected = inline.map { projection.project($0) }
+        let results = workers.map(runs) { run -> RunResult<Visitor.Output>? in
+            var visitor = makeVisitor()
+            var gathered = CrossChecks.RosterFacts()
+            var projected: [Value] = []
+            for file in bounds[run]..<bounds[run + 1] {
+                guard let records = FileDecoding.fast(path: files[file], fileIndex: Int32(file), root: false, plans: plans,
+                                                      limits: limits) else { return nil }
+                let institutions = records.map { Value.record($0) }
+                facts.gather(institutions, into: &gathered)
+                visitor.visit(institutions, file: Int32(file))
+                projected.append(contentsOf: institutions.lazy.map { projection.project($0) })
+            }
+            return RunResult(output: visitor.finish(), institutions: projected, facts: gathered)
+        }
+
+        var outputs = [first.finish()]
+        var institutions = inlineProjected
+        var rosterFacts = inlineFacts
+        for result in results {
+            guard let result else { return nil }
+            outputs.append(result.output)
+            institutions.append(contentsOf: result.institutions)
+            rosterFacts.exemptedPersons.formUnion(result.facts.exemptedPersons)
+            rosterFacts.workingAt.append(contentsOf: result.facts.workingAt)
+            rosterFacts.hasErrors = rosterFacts.hasErrors || result.facts.hasErrors
+        }
+        root[Slots.institutions] = .list(institutions)
+        let snapshot = Snapshot(root: root, files: files, path: path)
+        var checks = CrossChecks(snapshot: snapshot, rosterFacts: rosterFacts)
+        checks.run()
+        guard checks.errors.isEmpty else { return nil }
+        return StreamedSnapshot(snapshot: snapshot, outputs: outputs)
+    }
+}
+
+extension SnapshotLoader {
+    /// The institutions of some files of a snapshot that streamed (see `stream`), read again in full: for each index
+    /// into `snapshot.files`, that file's institutions. Nil if a file no longer reads as it did.
+    public func institutions(ofFiles indices: [Int], in snapshot: Snapshot) -> [[Value]]? {
+        let plans = DecodingPlans()
+        let limits = self.limits
+        let files = snapshot.files
+        let read = workers.map(indices.count) { position -> [Value]? in
+            let index = indices[position]
+            guard index < files.count, let records = FileDecoding.fast(path: files[index], fileIndex: Int32(index), root: index == 0,
+                                                                      plans: plans, limits: limits) else { return nil }
+            return index == 0 ? records.first?[Slots.institutions].listValue ?? [] : records.map { .record($0) }
+        }
+        var result: [[Value]] = []
+        for institutions in read {
+            guard let institutions else { return nil }
+            result.append(institutions)
+        }
+        return result
+    }
+}
+
+/// What one worker's run of files gave.
+private struct RunResult<Output: Sendable>: Sendable {
+    var output: Output
+    var institutions: [Value]
+    var facts: CrossChecks.RosterFacts
+}
+
+/// The checks of `CrossChecks` that read rosters and events, done on each file's institutions while they are whole.
+private struct FileFacts: Sendable {
+    let asOf: CivilDate
+    let exemptionSubjects: Set<String>
+
+    func gather(_ institutions: [Value], into facts: inout CrossChecks.RosterFacts) {
+        for value in institutions {
+            guard let institution = value.recordValue else { continue }
+            for person in institution[Slots.staff].listValue ?? [] {
+                guard let person = person.recordValue else { continue }
+                if let workingAt = person[Slots.workingAt].stringValue { facts.workingAt.append(workingAt) }
+                if let since = person[Slots.secondedSince].dateValue, since > asOf { facts.hasErrors = true }
+                if !exemptionSubjects.isEmpty, let id = person[Slots.personID].stringValue, exemptionSubjects.contains(id) {
+                    facts.exemptedPersons.insert(id)
+                }
+            }
+            for event in institution[Slots.events].listValue ?? [] {
+                guard let steps = event.recordValue?[Slots.eventSteps].recordValue else { continue }
+                if !CrossChecks.stagesInOrder(steps) { facts.hasErrors = true }
+            }
+        }
+    }
+}
+
+extension RecordProjection {
+    /// An institution, projected.
+    func project(_ institution: Value) -> Value {
+        guard case .record(let record) = institution else { return institution }
+        return .record(apply(record, as: SnapshotSchema.institution))
+    }
+}
