@@ -330,7 +330,9 @@ public struct HTMLReporter: Reporter {
         case .bool(let flag): return flag ? "是" : "否"
         case .int(let number): return String(number)
         case .string(let text): return text
-        case .array(let items): return items.isEmpty ? "（无）" : items.map(evidenceValue).joined(separator: "、")
+        case .array, .generated:
+            let items = value.arrayItems ?? []
+            return items.isEmpty ? "（无）" : items.map(evidenceValue).joined(separator: "、")
         case .object: return value.rendered(pretty: false)
         }
     }

@@ -195,7 +195,7 @@ enum JSONValue: Encodable, Sendable {
         case .bool(let value): self = .bool(value)
         case .int(let value): self = .int(value)
         case .string(let value): self = .string(value)
-        case .array(let items): self = .array(items.map(JSONValue.init))
+        case .array, .generated: self = .array((json.arrayItems ?? []).map(JSONValue.init))
         case .object(let members):
             var object: [String: JSONValue] = [:]
             for (key, value) in members { object[key] = JSONValue(value) }

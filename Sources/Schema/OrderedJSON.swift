@@ -8,6 +8,18 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     case string(String)
     case array([OrderedJSON])
     case object([(String, OrderedJSON)])
+    /// An array whose items are made one at a time as it is written, each dropped once written: a large report's
+    /// findings never exist all at once as JSON values. The same JSON as `.array` of the same items.
+    case generated(count: Int, item: @Sendable (Int) -> OrderedJSON)
+
+    /// The items of an array, made now for a generated one (nil for other values).
+    public var arrayItems: [OrderedJSON]? {
+        switch self {
+        case .array(let items): items
+        case .generated(let count, let item): (0..<count).map(item)
+        default: nil
+        }
+    }
 
     public static func == (lhs: OrderedJSON, rhs: OrderedJSON) -> Bool {
         lhs.rendered(pretty: false) == rhs.rendered(pretty: false)
@@ -18,10 +30,12 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         String(decoding: renderedBytes(pretty: pretty), as: UTF8.self)
     }
 
-    /// The JSON text as UTF-8 bytes (what `rendered` gives, without making a `String` of it).
-    public func renderedBytes(pretty: Bool = true) -> [UInt8] {
+    /// The JSON text as UTF-8 bytes (what `rendered` gives, without making a `String` of it). `expectedSize`: about how
+    /// many bytes it will be. Room for them is made at once: growing the array by doubling would hold the old bytes and
+    /// twice as many new ones at the same time (reserved pages that are never written take no memory).
+    public func renderedBytes(pretty: Bool = true, expectedSize: Int = 1 << 12) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(1 << 12)
+        output.reserveCapacity(max(expectedSize, 1 << 12))
         write(into: &output, indent: pretty ? 0 : nil)
         return output
     }
@@ -34,15 +48,9 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         case .int(let value): OrderedJSON.writeDecimal(value, into: &output)
         case .string(let value): OrderedJSON.quote(value, into: &output)
         case .array(let items):
-            if items.isEmpty { output.append(contentsOf: "[]".utf8); return }
-            output.append(UInt8(ascii: "["))
-            for (index, item) in items.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                newline(&output, indent.map { $0 + 1 })
-                item.write(into: &output, indent: indent.map { $0 + 1 })
-            }
-            newline(&output, indent)
-            output.append(UInt8(ascii: "]"))
+            writeArray(count: items.count, { items[$0] }, into: &output, indent: indent)
+        case .generated(let count, let item):
+            writeArray(count: count, item, into: &output, indent: indent)
         case .object(let members):
             if members.isEmpty { output.append(contentsOf: "{}".utf8); return }
             output.append(UInt8(ascii: "{"))
@@ -57,6 +65,18 @@ public indirect enum OrderedJSON: Sendable, Equatable {
             newline(&output, indent)
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    private func writeArray(count: Int, _ item: (Int) -> OrderedJSON, into output: inout [UInt8], indent: Int?) {
+        if count == 0 { output.append(contentsOf: "[]".utf8); return }
+        output.append(UInt8(ascii: "["))
+        for index in 0..<count {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            newline(&output, indent.map { $0 + 1 })
+            item(index).write(into: &output, indent: indent.map { $0 + 1 })
+        }
+        newline(&output, indent)
+        output.append(UInt8(ascii: "]"))
     }
 
     /// Two spaces per level of indentation, appended from this line in one piece (deeper levels in several).

@@ -140,28 +140,24 @@ struct CrossChecks {
         }
     }
 
-    /// Whether the four stages, where given, are in order (see `checkStages`).
-    static func stagesInOrder(_ steps: Record) -> Bool {
-        var previous: CivilDate?
+    /// Where the four stages, where given, go back in time: each stage dated before the one given before it.
+    static func stagesOutOfOrder(_ steps: Record) -> [(previous: Int, slot: Int)] {
+        var found: [(previous: Int, slot: Int)] = []
+        var previous: (slot: Int, date: CivilDate)?
         for slot in 0..<steps.count {
             guard let date = steps[slot].dateValue else { continue }
-            if let previous, date < previous { return false }
-            previous = date
+            if let previous, date < previous.date { found.append((previous.slot, slot)) }
+            previous = (slot, date)
         }
-        return true
+        return found
     }
 
     /// The four stages, where given, must not go back in time.
     private mutating func checkStages(_ steps: Record) {
         // The stages' names are read only for a message (not copied for every event).
-        var previous: (slot: Int, date: CivilDate)?
-        for slot in 0..<steps.count {
-            guard let date = steps[slot].dateValue else { continue }
-            if let previous, date < previous.date {
-                let fields = SnapshotSchema.steps.fields
-                errors.append(SnapshotError(.stagesOutOfOrder(fields[previous.slot].name, fields[slot].name), at: location(steps.mark(at: slot))))
-            }
-            previous = (slot, date)
+        for (previous, slot) in CrossChecks.stagesOutOfOrder(steps) {
+            let fields = SnapshotSchema.steps.fields
+            errors.append(SnapshotError(.stagesOutOfOrder(fields[previous].name, fields[slot].name), at: location(steps.mark(at: slot))))
         }
     }
 }

@@ -143,7 +143,7 @@ private struct FileFacts: Sendable {
             }
             for event in institution[Slots.events].listValue ?? [] {
                 guard let steps = event.recordValue?[Slots.eventSteps].recordValue else { continue }
-                if !CrossChecks.stagesInOrder(steps) { facts.hasErrors = true }
+                if !CrossChecks.stagesOutOfOrder(steps).isEmpty { facts.hasErrors = true }
             }
         }
     }

@@ -6,6 +6,12 @@ import Darwin
 import ArgumentParser
 import Foundation
 
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+#endif
+
 /// Where a command's report goes: standard output, or a file written atomically.
 enum OutputFile {
     /// Writes `bytes` to `path`, or to standard output when `path` is nil or `-`.
@@ -15,7 +21,7 @@ enum OutputFile {
     /// is reported on standard error and exits 2.
     static func write(_ bytes: [UInt8], to path: String?) throws {
         guard let path, path != "-" else {
-            FileHandle.standardOutput.write(Data(bytes))
+            _ = writeAll(bytes, to: STDOUT_FILENO)
             return
         }
         let target = URL(fileURLWithPath: path)
@@ -26,7 +32,7 @@ enum OutputFile {
                 throw CocoaError(.fileWriteUnknown)
             }
             let handle = try FileHandle(forWritingTo: temporary)
-            try handle.write(contentsOf: bytes)
+            guard writeAll(bytes, to: handle.fileDescriptor) else { throw CocoaError(.fileWriteUnknown) }
             try handle.synchronize()
             try handle.close()
             guard rename(temporary.path, target.path) == 0 else {
@@ -41,6 +47,24 @@ enum OutputFile {
             try? FileManager.default.removeItem(at: temporary)
             Terminal.writeError("error: 无法写入 \(path)：文件夹不存在或没有写权限 (cannot write the report)\n")
             throw ExitCode(2)
+        }
+    }
+
+    /// Writes all of `bytes` to the descriptor straight from the array (a report can be tens of MB: no copy of it is
+    /// made), again after an interruption or a partial write. False on an error.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(descriptor, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
         }
     }
 }
