@@ -58,12 +58,8 @@ extension AuditEngine {
         var filesReadAgain = 0
         if !plan.speculative.isEmpty {
             var byFile: [Int32: [RuleOutcome]] = [:]
-            var order: [Int32] = []
             for output in streamed.outputs {
-                for outcome in output.speculative {
-                    if byFile[outcome.file] == nil { order.append(outcome.file) }
-                    byFile[outcome.file] = outcome.rules
-                }
+                for outcome in output.speculative { byFile[outcome.file] = outcome.rules }
             }
             let suspects = Set(AuditVisitor.filesWithRepeatedPersons(streamed.outputs))
                 .union(streamed.outputs.flatMap(\.missedLookups)).sorted()
@@ -75,12 +71,11 @@ extension AuditEngine {
                     : EvalContext(institutionsByID: byID, rosterByPerson: [:])
                 let data = plan.data.answering(with: context)
                 for (position, file) in suspects.enumerated() {
-                    if byFile[file] == nil { order.append(file) }
                     byFile[file] = plan.evaluateSpeculative(reread[position], data: data).outcome.rules
                 }
             }
-            for file in order.sorted() {
-                guard let outcomes = byFile[file] else { continue }
+            // In file order, which is institution order.
+            for (_, outcomes) in byFile.sorted(by: { $0.key < $1.key }) {
                 for (position, rule) in plan.speculative.enumerated() { parts[rule, default: []].append(outcomes[position]) }
             }
         }

@@ -46,9 +46,8 @@ extension SnapshotLoader {
         guard var root = FileDecoding.fast(path: regionPath, fileIndex: 0, root: true, plans: plans, limits: limits)?.first else { return nil }
         let inline = root[Slots.institutions].listValue ?? []
         root[Slots.institutions] = .list([])
-        guard let (projection, makeVisitor) = start(Snapshot(root: root, files: files, path: path)) else { return nil }
-
         let header = Snapshot(root: root, files: files, path: path)
+        guard let (projection, makeVisitor) = start(header) else { return nil }
         let facts = FileFacts(asOf: header.asOf, exemptionSubjects: Set(header.exemptions.compactMap {
             $0.recordValue?[Slots.exemptionSubject].stringValue
         }))
