@@ -5,7 +5,7 @@ import YAMLLoader
 
 /// Is handed the institutions of a streamed snapshot, one file at a time, while they are whole (see
 /// `SnapshotLoader.stream`). One visitor sees a run of consecutive files, in order, on one thread.
-public protocol InstitutionVisitor {
+public protocol InstitutionVisitor: SendableMetatype {
     associatedtype Output: Sendable
     /// The institutions of the file at `file` (its index in the snapshot's `files`), in file order.
     mutating func visit(_ institutions: [Value], file: Int32)
