@@ -37,13 +37,12 @@ public struct SnapshotLoader: Sendable {
         // The files to read: the snapshot file, or region.yaml and every institution file.
         let files: [String]
         if isDirectory.boolValue {
-            let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-            guard let regionPath = ["region.yaml", "region.yml", "region.json"].map({ base + "/" + $0 })
-                .first(where: { FileManager.default.fileExists(atPath: $0) }) else {
+            guard let listed = SnapshotLoader.folderFiles(path) else {
+                let base = path.hasSuffix("/") ? String(path.dropLast()) : path
                 engine.emit(SnapshotError(.missingRegionFile, at: SourceLocation(path: base, line: 1, column: 1)).diagnostic)
                 return Result(snapshot: nil, diagnostics: engine, sources: sources)
             }
-            files = [regionPath] + SnapshotLoader.institutionFiles(in: base + "/institutions")
+            files = listed
         } else {
             files = [path]
         }
@@ -103,6 +102,15 @@ public struct SnapshotLoader: Sendable {
         checks.run()
         for error in checks.errors { engine.emit(error.diagnostic) }
         return Result(snapshot: engine.hasErrors ? nil : snapshot, diagnostics: engine, sources: SourceFileSet())
+    }
+
+    /// The files of a folder snapshot: its `region.yaml` (or `.yml`, `.json`) first, then every institution file; nil when
+    /// it has no region file.
+    static func folderFiles(_ path: String) -> [String]? {
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard let regionPath = ["region.yaml", "region.yml", "region.json"].map({ base + "/" + $0 })
+            .first(where: { FileManager.default.fileExists(atPath: $0) }) else { return nil }
+        return [regionPath] + institutionFiles(in: base + "/institutions")
     }
 
     /// `*.yaml`, `*.yml` and `*.json` under a folder, at any depth, sorted by path (deterministic).

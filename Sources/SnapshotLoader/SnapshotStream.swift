@@ -38,12 +38,9 @@ extension SnapshotLoader {
     ) -> StreamedSnapshot<Visitor.Output>? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-        guard let regionPath = ["region.yaml", "region.yml", "region.json"].map({ base + "/" + $0 })
-            .first(where: { FileManager.default.fileExists(atPath: $0) }) else { return nil }
-        let files = [regionPath] + SnapshotLoader.institutionFiles(in: base + "/institutions")
+        guard let files = SnapshotLoader.folderFiles(path) else { return nil }
         let plans = DecodingPlans()
-        guard var root = FileDecoding.fast(path: regionPath, fileIndex: 0, root: true, plans: plans, limits: limits)?.first else { return nil }
+        guard var root = FileDecoding.fast(path: files[0], fileIndex: 0, root: true, plans: plans, limits: limits)?.first else { return nil }
         let inline = root[Slots.institutions].listValue ?? []
         root[Slots.institutions] = .list([])
         let header = Snapshot(root: root, files: files, path: path)
