@@ -236,7 +236,7 @@ struct SnapshotData: Sendable {
     let institutions: [Value]
     let bodies: [Value]
     let roster: [Value]
-    let exemptions: [Record]
+    let exemptions: Exemptions
 
     /// `needsRosterList`: some rule reads `roster`. The roster index (`rosters_of`) is not built here (see `indexed(by:)`).
     init(_ snapshot: Snapshot, needsRosterList: Bool) {
@@ -248,7 +248,7 @@ struct SnapshotData: Sendable {
         // the rows of one person when `rosters_of` asks.
         roster = needsRosterList ? EvalContext.rosterEntries(of: institutions) : []
         context = EvalContext(institutionsByID: byID, rosterByPerson: [:])
-        exemptions = snapshot.exemptions.compactMap(\.recordValue)
+        exemptions = Exemptions(snapshot)
     }
 
     /// The institutions by id (the first of each id).

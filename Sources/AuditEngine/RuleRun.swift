@@ -239,54 +239,8 @@ struct RuleRun {
                               location: data.snapshot.file(of: mark).map { SourceLocation(path: $0, line: Int(mark.line), column: Int(mark.column)) },
                               exemption: nil,
                               fingerprint: Fingerprint.of([rule.id, subject.kind.rawValue, subject.institution ?? "", subject.id, keyText ?? ""]))
-        applyExemption(&finding)
+        data.exemptions.apply(to: &finding, rule: rule, citations: citations)
         findings.append(finding)
-    }
-
-    // MARK: Exemptions
-
-    private static let exemptionRule = SnapshotSchema.exemption.requiredSlot("rule")
-    private static let exemptionProvision = SnapshotSchema.exemption.requiredSlot("provision")
-    private static let exemptionSubject = SnapshotSchema.exemption.requiredSlot("subject")
-    private static let exemptionDocument = SnapshotSchema.exemption.requiredSlot("document_number")
-    private static let exemptionUntil = SnapshotSchema.exemption.requiredSlot("until")
-    private static let exemptionReason = SnapshotSchema.exemption.requiredSlot("reason")
-
-    /// An exemption covers a finding when it names the finding's subject (or, for a person or an event,
-    /// its institution) and either the rule (or `*`, or the central rule this one overrides) or a provision the rule cites.
-    private func applyExemption(_ finding: inout Finding) {
-        var best: (record: Record, until: CivilDate)?
-        for exemption in data.exemptions {
-            guard let subject = exemption[RuleRun.exemptionSubject].stringValue,
-                  subject == finding.subject.id || subject == finding.subject.institution else { continue }
-            var covers = false
-            // An exemption from a central rule also covers the local rule that tightens it.
-            if let ruleID = exemption[RuleRun.exemptionRule].stringValue, ruleID == "*" || ruleID == rule.id || ruleID == rule.overrides {
-                covers = true
-            }
-            if !covers, let provision = exemption[RuleRun.exemptionProvision].recordValue { covers = citesProvision(provision) }
-            guard covers, let until = exemption[RuleRun.exemptionUntil].dateValue else { continue }
-            if best == nil || until > best!.until { best = (exemption, until) }
-        }
-        guard let best else { return }
-        finding.status = best.until >= data.snapshot.asOf ? .exempted : .exemptionExpired
-        finding.exemption = AppliedExemption(documentNumber: best.record[RuleRun.exemptionDocument].stringValue ?? "",
-                                             until: best.until, reason: best.record[RuleRun.exemptionReason].stringValue ?? "")
-    }
-
-    private func citesProvision(_ provision: Record) -> Bool {
-        let source = provision[SnapshotSchema.provision.requiredSlot("source")].stringValue
-        let article = provision[SnapshotSchema.provision.requiredSlot("article")].intValue
-        let paragraph = provision[SnapshotSchema.provision.requiredSlot("paragraph")].intValue
-        let item = provision[SnapshotSchema.provision.requiredSlot("item")].intValue
-        for citation in citations {
-            guard case .catalog(let cited) = citation.target,
-                  cited.source == source, (cited.article ?? cited.part) == article else { continue }
-            if let paragraph, cited.paragraph != paragraph { continue }
-            if let item, cited.item != item { continue }
-            return true
-        }
-        return false
     }
 
     // MARK: Citations

@@ -34,13 +34,16 @@ extension AuditEngine {
         public var filesReadAgain: Int
     }
 
-    /// Audits the folder snapshot at `path` as it is read (see above); `asOf` replaces the snapshot's date, `rules` restricts
+    /// Audits the snapshot at `path` as it is read (see above); `asOf` replaces the snapshot's date, `rules` restricts
     /// the run to some rule ids. Nil when the snapshot or the rules do not allow streaming, or the snapshot has any problem:
     /// load it in full then (`SnapshotLoader.load`), which says where.
-    public func auditStreaming(folder path: String, loader: SnapshotLoader, asOf: CivilDate? = nil, only rules: Set<String>? = nil,
+    ///
+    /// A folder is read file by file; one file is read in batches of institutions, which play the part of the files
+    /// above (`SnapshotLoader.stream(file:start:)`).
+    public func auditStreaming(path: String, loader: SnapshotLoader, asOf: CivilDate? = nil, only rules: Set<String>? = nil,
                                measuringRules: Bool = false) -> StreamedAudit? {
         var planned: StreamPlan?
-        let streamed = loader.stream(folder: path) { header -> (projection: RecordProjection, makeVisitor: @Sendable () -> AuditVisitor)? in
+        let streamed = loader.stream(path: path) { header -> (projection: RecordProjection, makeVisitor: @Sendable () -> AuditVisitor)? in
             guard let plan = StreamPlan(engine: self, header: asOf.map { header.with(asOf: $0) } ?? header, only: rules,
                                         measuringRules: measuringRules) else { return nil }
             planned = plan
@@ -64,7 +67,7 @@ extension AuditEngine {
             let suspects = Set(AuditVisitor.filesWithRepeatedPersons(streamed.outputs))
                 .union(streamed.outputs.flatMap(\.missedLookups)).sorted()
             if !suspects.isEmpty {
-                guard let reread = loader.institutions(ofFiles: suspects.map { Int($0) }, in: streamed.snapshot) else { return nil }
+                guard let reread = loader.institutions(ofParts: suspects.map { Int($0) }, in: streamed) else { return nil }
                 filesReadAgain = suspects.count
                 let byID = plan.looksUp ? SnapshotData.byID(streamed.snapshot.institutions) : [:]
                 let context = plan.usesRoster ? EvalContext(institutionsByID: byID, roster: OrderedRoster(institutions: reread.flatMap { $0 }))
@@ -82,6 +85,16 @@ extension AuditEngine {
 
         // The rules of the region and of coordination bodies, on the projected institutions.
         let snapshot = asOf.map { streamed.snapshot.with(asOf: $0) } ?? streamed.snapshot
+        // A file's exemptions may come after its institutions: then they are applied to what was found meanwhile now.
+        let exemptions = Exemptions(snapshot)
+        if plan.data.exemptions.isEmpty, !exemptions.isEmpty {
+            for (rule, outcomes) in parts {
+                for position in outcomes.indices {
+                    exemptions.apply(to: &parts[rule, default: []][position].findings, rule: plan.selected[rule],
+                                     citations: plan.scheduled[rule] ?? [])
+                }
+            }
+        }
         if !plan.late.isEmpty {
             let data = SnapshotData(snapshot, needsRosterList: false)
             let (late, _) = evaluate(plan.late, of: plan.selected, citations: plan.scheduled, data: data, bounds: [],
@@ -256,7 +269,7 @@ struct AuditVisitor: InstitutionVisitor {
                 for institution in institutions {
                     for person in institution.recordValue?[AuditVisitor.staff].listValue ?? [] {
                         guard let id = person.recordValue?[AuditVisitor.personID].stringValue else { continue }
-                        personHashes.append(AuditVisitor.hash(id))
+                        personHashes.append(PersonHash.of(id))
                     }
                 }
                 fileEnds.append((file, personHashes.count))
@@ -274,16 +287,6 @@ struct AuditVisitor: InstitutionVisitor {
                    RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures, duration: plan.measuringRules ? durations[$0] : nil)
                },
                speculative: speculative, missedLookups: missedLookups, personHashes: personHashes, fileEnds: fileEnds, evaluation: evaluation)
-    }
-
-    /// FNV-1a, 64 bits, of the id's UTF-8 bytes: the same in every run.
-    static func hash(_ id: String) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
     }
 
     /// The files (in order) with a person whose id's hash is met more than once in all the files: that person may be on

@@ -19,10 +19,14 @@ public struct SnapshotLoader: Sendable {
     public var limits: YAMLLimits
     /// Reads the files of a folder snapshot in parallel (the order of the result never depends on it).
     public var workers: WorkerPool
+    /// How much work a batch of a streamed file's institutions holds (see `stream(file:start:)`): an institution counts
+    /// one, and one more for each person and event it has.
+    public var batchWeight: Int
 
-    public init(limits: YAMLLimits = .default, workers: WorkerPool = .perProcessor) {
+    public init(limits: YAMLLimits = .default, workers: WorkerPool = .perProcessor, batchWeight: Int = 2_048) {
         self.limits = limits
         self.workers = workers
+        self.batchWeight = max(1, batchWeight)
     }
 
     public func load(path: String) -> Result {

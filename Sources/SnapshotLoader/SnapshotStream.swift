@@ -20,6 +20,44 @@ public struct StreamedSnapshot<Output: Sendable>: Sendable {
     public var snapshot: Snapshot
     /// What each visitor returned, in the order of their files.
     public var outputs: [Output]
+    /// What the parts the visitors were told of are: a folder's files, or batches of one file's institutions.
+    public var layout: StreamLayout
+}
+
+/// The parts of a streamed snapshot, as the visitors were told of them (see `SnapshotLoader.institutions(ofParts:in:)`).
+public struct StreamLayout: Sendable {
+    enum Parts: Sendable {
+        /// A folder's files: a part is an index into the snapshot's `files`.
+        case files
+        /// One file's institutions, in batches.
+        case batches(FileBatches)
+    }
+
+    let parts: Parts
+}
+
+extension SnapshotLoader {
+    /// Reads the snapshot at `path` as a stream: a folder file by file (`stream(folder:start:)`), one file in batches of
+    /// institutions (`stream(file:start:)`). Nil when it cannot be streamed: load it in full then.
+    public func stream<Visitor: InstitutionVisitor>(
+        path: String, start: @escaping (Snapshot) -> (projection: RecordProjection, makeVisitor: @Sendable () -> Visitor)?
+    ) -> StreamedSnapshot<Visitor.Output>? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
+        return isDirectory.boolValue ? stream(folder: path, start: start) : stream(file: path, start: start)
+    }
+
+    /// The institutions of some parts of a snapshot that streamed, read again in full: for each part the visitors were
+    /// told of, its institutions. Nil if a part no longer reads as it did.
+    public func institutions<Output>(ofParts parts: [Int], in streamed: StreamedSnapshot<Output>) -> [[Value]]? {
+        switch streamed.layout.parts {
+        case .files:
+            return institutions(ofFiles: parts, in: streamed.snapshot)
+        case .batches(let batches):
+            guard let path = streamed.snapshot.files.first else { return nil }
+            return institutions(ofBatches: parts, batches, path: path, plans: DecodingPlans())
+        }
+    }
 }
 
 extension SnapshotLoader {
@@ -88,14 +126,14 @@ extension SnapshotLoader {
         var checks = CrossChecks(snapshot: snapshot, rosterFacts: rosterFacts)
         checks.run()
         guard checks.errors.isEmpty else { return nil }
-        return StreamedSnapshot(snapshot: snapshot, outputs: outputs)
+        return StreamedSnapshot(snapshot: snapshot, outputs: outputs, layout: StreamLayout(parts: .files))
     }
 }
 
 extension SnapshotLoader {
-    /// The institutions of some files of a snapshot that streamed (see `stream`), read again in full: for each index
-    /// into `snapshot.files`, that file's institutions. Nil if a file no longer reads as it did.
-    public func institutions(ofFiles indices: [Int], in snapshot: Snapshot) -> [[Value]]? {
+    /// The institutions of some files of a folder snapshot that streamed (see `stream`), read again in full: for each
+    /// index into `snapshot.files`, that file's institutions. Nil if a file no longer reads as it did.
+    func institutions(ofFiles indices: [Int], in snapshot: Snapshot) -> [[Value]]? {
         let plans = DecodingPlans()
         let limits = self.limits
         let files = snapshot.files
@@ -122,7 +160,7 @@ private struct RunResult<Output: Sendable>: Sendable {
 }
 
 /// The checks of `CrossChecks` that read rosters and events, done on each file's institutions while they are whole.
-private struct FileFacts: Sendable {
+struct FileFacts: Sendable {
     let asOf: CivilDate
     let exemptionSubjects: Set<String>
 

@@ -16,17 +16,32 @@ struct StreamingDecoder {
 
     private let reader: YAMLEventReader
     private let fileIndex: Int32
+    /// Added to every line: the bytes decoded begin on this line plus one of their file.
+    private let lineOffset: Int32
     private let plans: DecodingPlans
+    /// When set, a snapshot file's institutions are handed to it as they are decoded, and not kept (see `decodeSnapshot`).
+    var batcher: InstitutionBatcher?
 
     /// `prefetch`: parse on a second thread while this one decodes (for a large file).
     init?(path: String, fileIndex: Int32, plans: DecodingPlans, prefetch: Bool = false) {
         guard let reader = YAMLEventReader(path: path, prefetch: prefetch) else { return nil }
         self.reader = reader
         self.fileIndex = fileIndex
+        lineOffset = 0
         self.plans = plans
     }
 
-    /// A whole snapshot file: one document holding the top-level record.
+    /// Decodes `bytes`, whole lines of the file at `fileIndex` from line `lineOffset + 1` on, with the marks of that file.
+    init?(bytes: [UInt8], fileIndex: Int32, lineOffset: Int32, plans: DecodingPlans) {
+        guard let reader = YAMLEventReader(bytes: bytes) else { return nil }
+        self.reader = reader
+        self.fileIndex = fileIndex
+        self.lineOffset = lineOffset
+        self.plans = plans
+    }
+
+    /// A whole snapshot file: one document holding the top-level record. With a `batcher`, its institutions are handed
+    /// to it as they are decoded, once `as_of` and `region` have been (else this gives up), and its list is left empty.
     mutating func decodeSnapshot() throws(Fallback) -> Record {
         try document { decoder throws(Fallback) in try decoder.decodeRecord(decoder.plans.snapshot) }
     }
@@ -67,7 +82,7 @@ struct StreamingDecoder {
 
     private func mark() -> ValueMark {
         let start = reader.start
-        return ValueMark(file: fileIndex, line: start.line, column: start.column)
+        return ValueMark(file: fileIndex, line: start.line + lineOffset, column: start.column)
     }
 
     /// A plain, untagged scalar that YAML reads as null (as `YAMLScalar.isNull`).
@@ -108,6 +123,14 @@ struct StreamingDecoder {
                 continue
             }
             written |= bit
+            if let batcher, plan === plans.snapshot, slot == Slots.institutions {
+                guard seen & StreamingDecoder.headerFields == StreamingDecoder.headerFields, batcher.begin(header: record) else {
+                    throw Fallback()
+                }
+                try decodeInstitutions(into: batcher)
+                record[slot] = .list([])
+                continue
+            }
             record[slot] = try decodeValue(field.kind)
         }
         if written != plan.allFields {
@@ -123,6 +146,27 @@ struct StreamingDecoder {
             }
         }
         return record
+    }
+
+    /// `as_of` and `region`: what a snapshot file must give before its institutions for them to be handed on as decoded.
+    private static let headerFields: UInt64 = 1 << UInt64(Slots.asOf) | 1 << UInt64(Slots.region)
+
+    /// A snapshot file's list of institutions, each handed to `batcher` with the line and column where it starts.
+    private mutating func decodeInstitutions(into batcher: InstitutionBatcher) throws(Fallback) {
+        if atNull {
+            batcher.end(line: mark().line, column: mark().column)
+            return
+        }
+        guard reader.kind == .sequenceStart else { throw Fallback() }
+        while true {
+            try advance()
+            let start = mark()
+            if reader.kind == .sequenceEnd {
+                batcher.end(line: start.line, column: start.column)
+                return
+            }
+            batcher.receive(try decodeRecord(plans.institution), line: start.line, column: start.column)
+        }
     }
 
     private mutating func decodeValue(_ kind: ValuePlan) throws(Fallback) -> Value {

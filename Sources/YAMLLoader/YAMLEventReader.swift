@@ -37,8 +37,18 @@ public final class YAMLEventReader {
     }
 
     /// Opens `path` for reading; nil when the file cannot be opened.
-    public init?(path: String, prefetch: Bool = false) {
+    public convenience init?(path: String, prefetch: Bool = false) {
         guard let source = LibYAMLSource(path: path) else { return nil }
+        self.init(source: source, prefetch: prefetch)
+    }
+
+    /// Reads `bytes` (a part of a file read again, say) as if they were a file of their own.
+    public convenience init?(bytes: [UInt8]) {
+        guard let source = LibYAMLSource(bytes: bytes) else { return nil }
+        self.init(source: source, prefetch: false)
+    }
+
+    private init(source: LibYAMLSource, prefetch: Bool) {
         current = UnsafeMutablePointer<Current>.allocate(capacity: 1)
         current.initialize(to: Current())
         if prefetch {
@@ -85,14 +95,32 @@ private final class LibYAMLSource: @unchecked Sendable {
     private let event: UnsafeMutablePointer<yaml_event_t>
     private let hasEvent: UnsafeMutablePointer<Bool>
     private let file: UnsafeMutablePointer<FILE>
+    /// The bytes `file` reads, when it reads from memory.
+    private let buffer: UnsafeMutableRawBufferPointer?
 
-    init?(path: String) {
+    convenience init?(path: String) {
         guard let file = fopen(path, "rb") else { return nil }
+        self.init(file: file, buffer: nil)
+    }
+
+    convenience init?(bytes: [UInt8]) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+        buffer.copyBytes(from: bytes)
+        guard let base = buffer.baseAddress, let file = fmemopen(base, bytes.count, "rb") else {
+            buffer.deallocate()
+            return nil
+        }
+        self.init(file: file, buffer: buffer)
+    }
+
+    private init?(file: UnsafeMutablePointer<FILE>, buffer: UnsafeMutableRawBufferPointer?) {
+        self.buffer = buffer
         let parser = UnsafeMutablePointer<yaml_parser_t>.allocate(capacity: 1)
         parser.initialize(to: yaml_parser_t())
         guard yaml_parser_initialize(parser) == 1 else {
             parser.deallocate()
             fclose(file)
+            buffer?.deallocate()
             return nil
         }
         yaml_parser_set_input_file(parser, file)
@@ -108,6 +136,7 @@ private final class LibYAMLSource: @unchecked Sendable {
         if hasEvent.pointee { yaml_event_delete(event) }
         yaml_parser_delete(parser)
         fclose(file)
+        buffer?.deallocate()
         parser.deallocate()
         event.deallocate()
         hasEvent.deallocate()

@@ -111,7 +111,7 @@ private func replace(_ pattern: String, with template: String, in folder: String
                     let engine = AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: workers))
                     for date in [nil, CivilDate(parsing: "2031-01-01")] {
                         let expected = reporter.render(engine.audit(date.map { full.with(asOf: $0) } ?? full))
-                        let streamed = try #require(engine.auditStreaming(folder: folder, loader: SnapshotLoader(workers: WorkerPool(workers: workers)),
+                        let streamed = try #require(engine.auditStreaming(path: folder, loader: SnapshotLoader(workers: WorkerPool(workers: workers)),
                                                                           asOf: date),
                                                     "\(name) did not stream")
                         #expect(reporter.render(streamed.report) == expected, "\(name), \(perFile) a file, \(workers) workers, as of \(String(describing: date))")
@@ -131,10 +131,10 @@ private func replace(_ pattern: String, with template: String, in folder: String
         let path = TestSupport.path("Cases/qinghe-county/snapshot")
         let engine = AuditEngine(ruleSet: ruleSet)
         let full = try #require(SnapshotLoader().load(path: path).snapshot)
-        let streamed = try #require(engine.auditStreaming(folder: path, loader: SnapshotLoader()))
+        let streamed = try #require(engine.auditStreaming(path: path, loader: SnapshotLoader()))
         #expect(reporter.render(streamed.report) == reporter.render(engine.audit(full)))
         let only: Set<String> = ["GW-RY-001", "SF-JD-001", "GW-LM-001"]
-        let some = try #require(engine.auditStreaming(folder: path, loader: SnapshotLoader(), only: only))
+        let some = try #require(engine.auditStreaming(path: path, loader: SnapshotLoader(), only: only))
         #expect(reporter.render(some.report) == reporter.render(engine.audit(full, only: only)))
         // What is kept of an institution: no roster, no events.
         let staff = SnapshotSchema.institution.requiredSlot("staff")
@@ -151,7 +151,7 @@ private func replace(_ pattern: String, with template: String, in folder: String
         let original = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/persons/snapshot.yaml")).snapshot)
         let folder = try writeFolder(original, perFile: 1, in: directory)
         let engine = AuditEngine(ruleSet: ruleSet)
-        let streamed = try #require(engine.auditStreaming(folder: folder, loader: SnapshotLoader(), only: ["GW-RY-001"]))
+        let streamed = try #require(engine.auditStreaming(path: folder, loader: SnapshotLoader(), only: ["GW-RY-001"]))
         #expect(streamed.filesReadAgain >= 2)
         #expect(Set(streamed.report.findings.map { "\($0.subject.id) \($0.key ?? "")" }) == ["P101 SX-MZJ", "P101 SX-FLY"])
     }
@@ -161,8 +161,8 @@ private func replace(_ pattern: String, with template: String, in folder: String
         let index = try #require(ruleSet.rules.firstIndex { $0.id == "GW-ST-001" })
         ruleSet.rules[index].readsAllSubjects = true
         let path = TestSupport.path("Cases/qinghe-county/snapshot")
-        #expect(AuditEngine(ruleSet: ruleSet).auditStreaming(folder: path, loader: SnapshotLoader()) == nil)
-        #expect(AuditEngine(ruleSet: ruleSet).auditStreaming(folder: path, loader: SnapshotLoader(), only: ["GW-LM-001"]) != nil)
+        #expect(AuditEngine(ruleSet: ruleSet).auditStreaming(path: path, loader: SnapshotLoader()) == nil)
+        #expect(AuditEngine(ruleSet: ruleSet).auditStreaming(path: path, loader: SnapshotLoader(), only: ["GW-LM-001"]) != nil)
     }
 
     /// Anything the full load would report stops the stream: the caller loads the snapshot in full to say where.
@@ -191,12 +191,93 @@ private func replace(_ pattern: String, with template: String, in folder: String
             let directory = try TestSupport.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: directory) }
             let folder = try writeFolder(original, perFile: 1, in: directory)
-            #expect(engine.auditStreaming(folder: folder, loader: SnapshotLoader()) != nil, "\(what): streams before")
+            #expect(engine.auditStreaming(path: folder, loader: SnapshotLoader()) != nil, "\(what): streams before")
             try spoil(folder)
             #expect(SnapshotLoader().load(path: folder).diagnostics.hasErrors, "\(what): the full load finds nothing")
-            #expect(engine.auditStreaming(folder: folder, loader: SnapshotLoader()) == nil, "\(what)")
+            #expect(engine.auditStreaming(path: folder, loader: SnapshotLoader()) == nil, "\(what)")
         }
-        // Not a folder.
-        #expect(engine.auditStreaming(folder: TestSupport.path("Cases/persons/snapshot.yaml"), loader: SnapshotLoader()) == nil)
+        // Nothing there.
+        #expect(engine.auditStreaming(path: TestSupport.path("Cases/persons/nothing.yaml"), loader: SnapshotLoader()) == nil)
+    }
+
+    // MARK: One file
+
+    /// Every case's snapshot file, streamed in batches of one institution and in one batch: the report is exactly the
+    /// one of the file loaded in full, on the snapshot's date and on another, with one worker and two.
+    @Test func aStreamedFileReportsWhatTheFullAuditReports() throws {
+        let ruleSet = try projectRules()
+        let cases = try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("Cases")).sorted()
+        var streamedCases = 0
+        var readAgain = 0
+        for name in cases {
+            let file = TestSupport.path("Cases/\(name)/snapshot.yaml")
+            guard FileManager.default.fileExists(atPath: file), let full = SnapshotLoader().load(path: file).snapshot else { continue }
+            for batchWeight in [1, 2_048] {
+                for workers in [1, 2] {
+                    let engine = AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: workers))
+                    let loader = SnapshotLoader(workers: WorkerPool(workers: workers), batchWeight: batchWeight)
+                    for date in [nil, CivilDate(parsing: "2031-01-01")] {
+                        let expected = reporter.render(engine.audit(date.map { full.with(asOf: $0) } ?? full))
+                        let streamed = try #require(engine.auditStreaming(path: file, loader: loader, asOf: date), "\(name) did not stream")
+                        #expect(reporter.render(streamed.report) == expected,
+                                "\(name), batches of \(batchWeight), \(workers) workers, as of \(String(describing: date))")
+                        readAgain += streamed.filesReadAgain
+                    }
+                }
+            }
+            streamedCases += 1
+        }
+        #expect(streamedCases >= 20)
+        #expect(readAgain > 0)
+    }
+
+    /// Exemptions after the institutions, naming a person: they are applied to what was found before they were read,
+    /// and a person they name who is on no roster stops the stream (the full load reports it).
+    @Test func exemptionsAfterTheInstitutionsApplyToWhatWasFoundBefore() throws {
+        let ruleSet = try projectRules()
+        let engine = AuditEngine(ruleSet: ruleSet)
+        let text = try String(contentsOfFile: TestSupport.path("Cases/persons/snapshot.yaml"), encoding: .utf8)
+        let original = try #require(SnapshotLoader().load(path: TestSupport.path("Cases/persons/snapshot.yaml")).snapshot)
+        #expect(original.exemptions.isEmpty)
+        let full = engine.audit(original, only: ["GW-RY-001"])
+        let subject = try #require(full.findings.first?.subject.id)
+        for (person, streams) in [(subject, true), ("P-NOBODY", false)] {
+            let directory = try TestSupport.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let exemption = """
+                exemptions:
+                - rule: "*"
+                  subject: \(person)
+                  document_number: 县编委〔2024〕1号
+                  authority: {level: county, body: staffing_committee}
+                  until: 2099-12-31
+                  reason: 过渡期
+                """
+            let file = try TestSupport.write(text + "\n" + exemption + "\n", to: "snapshot.yaml", in: directory)
+            let loaded = SnapshotLoader().load(path: file)
+            #expect(loaded.snapshot != nil || !streams)
+            for batchWeight in [1, 2_048] {
+                let streamed = engine.auditStreaming(path: file, loader: SnapshotLoader(batchWeight: batchWeight))
+                #expect((streamed != nil) == streams, "\(person), batches of \(batchWeight)")
+                if let streamed, let snapshot = loaded.snapshot {
+                    #expect(reporter.render(streamed.report) == reporter.render(engine.audit(snapshot)))
+                    #expect(streamed.report.findings.contains { $0.subject.id == person && $0.status == .exempted })
+                }
+            }
+        }
+    }
+
+    /// A file that gives its institutions before its date and region is loaded in full.
+    @Test func aFileWithItsInstitutionsFirstIsNotStreamed() throws {
+        let engine = AuditEngine(ruleSet: try projectRules())
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // The persons case with its first lines (version, date, region) moved after its institutions.
+        let lines = try String(contentsOfFile: TestSupport.path("Cases/persons/snapshot.yaml"), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[4] == "institutions:")
+        let file = try TestSupport.write((lines[4...] + lines[1..<4]).joined(separator: "\n") + "\n", to: "snapshot.yaml", in: directory)
+        #expect(SnapshotLoader().load(path: file).snapshot != nil)
+        #expect(engine.auditStreaming(path: file, loader: SnapshotLoader()) == nil)
     }
 }

@@ -75,15 +75,16 @@ struct AuditCommand: ParsableCommand {
         let workers = jobs.map { WorkerPool(workers: $0) } ?? .perProcessor
         let engine = AuditEngine(ruleSet: ruleSet, workers: workers)
         let selection = only.isEmpty ? nil : Set(only)
-        // A folder is audited as it is read, keeping only what the region's rules need of each institution, unless the
-        // report needs the rosters too (the statistics of html and xlsx) or the rules or the snapshot do not allow it;
-        // then it is loaded in full, as a file always is. The report is the same either way.
+        // The snapshot is audited as it is read (a folder file by file, one file in batches of institutions), keeping
+        // only what the region's rules need of each institution, unless the report needs the rosters too (the
+        // statistics of html and xlsx) or the rules or the snapshot do not allow it; then it is loaded in full. The
+        // report is the same either way.
         var loaded: Snapshot
         let report: AuditReport
         let snapshotRead: ContinuousClock.Instant
         var evaluation: Duration?
         if !reportOptions.format.showsStatistics,
-           let streamed = engine.auditStreaming(folder: snapshot, loader: SnapshotLoader(workers: workers), asOf: date,
+           let streamed = engine.auditStreaming(path: snapshot, loader: SnapshotLoader(workers: workers), asOf: date,
                                                 only: selection, measuringRules: timings) {
             snapshotRead = clock.now
             loaded = streamed.snapshot
