@@ -141,6 +141,8 @@ public enum SchemaGenerators {
             "- “可省略”的字段不写时为空（null），规则必须说明为空时怎么办；有默认值的字段不写时取默认值。",
             "- 编辑器支持：`bianzhi schema snapshot > snapshot.schema.json`，然后在文件开头写",
             "  `# yaml-language-server: $schema=snapshot.schema.json`；`institutions/` 下的文件用 `bianzhi schema institution-file`。",
+            "- 大的单个文件：把 `as_of` 和 `region` 写在 `institutions` 之前（如本页字段的顺序），`audit` 才能边读边审、",
+            "  名册读完即释放；写在后面也能读，结果相同，只是先整份装入（内存约为文件大小的 4 倍）。",
             "",
         ]
         for record in SnapshotSchema.records {

@@ -41,8 +41,9 @@ extension SnapshotLoader {
                         var gathered = CrossChecks.RosterFacts()
                         facts.gather(institutions, into: &gathered)
                         visitor.visit(institutions, file: Int32(batch))
+                        let hashes = hashingPersons ? PersonHash.of(institutions) : (hashes: [], ends: [])
                         return BatchResult(output: visitor.finish(), institutions: institutions.map { projection.project($0) },
-                                           facts: gathered, personHashes: hashingPersons ? PersonHash.of(institutions) : [])
+                                           facts: gathered, personHashes: hashes.hashes, personEnds: hashes.ends)
                     }
                 }
             })
@@ -64,8 +65,8 @@ extension SnapshotLoader {
         root[Slots.institutions] = .list(institutions)
         let snapshot = Snapshot(root: root, files: [path], path: path)
 
-        // Exemptions that came after the institutions, naming what may be a person: the batches with a person of that
-        // id's hash are read again to see whether one has that id.
+        // Exemptions that came after the institutions, naming what may be a person: the institutions with a person of
+        // that id's hash are read again to see whether one has that id.
         let subjects = Set(snapshot.exemptions.compactMap { $0.recordValue?[Slots.exemptionSubject].stringValue })
         if subjects != headerExemptions {
             let known = Set(institutions.compactMap { $0.recordValue?[Slots.institutionID].stringValue })
@@ -73,9 +74,20 @@ extension SnapshotLoader {
             let regionCode = snapshot.region[Slots.regionCode].stringValue
             let persons = subjects.filter { !known.contains($0) && $0 != regionCode }
             let hashes = Set(persons.map(PersonHash.of))
-            let suspects = results.indices.filter { results[$0].personHashes.contains(where: hashes.contains) }
+            var suspects: [Range<Int>] = []
+            var first = 0
+            for result in results {
+                var start = 0
+                for (position, end) in result.personEnds.enumerated() {
+                    if result.personHashes[start..<end].contains(where: hashes.contains) {
+                        suspects.append((first + position)..<(first + position + 1))
+                    }
+                    start = end
+                }
+                first += result.institutions.count
+            }
             if !suspects.isEmpty {
-                guard let reread = self.institutions(ofBatches: suspects, batches, path: path, plans: plans) else { return nil }
+                guard let reread = self.institutions(in: suspects, batches, path: path, plans: plans) else { return nil }
                 for institution in reread.joined() {
                     for person in institution.recordValue?[Slots.staff].listValue ?? [] {
                         if let id = person.recordValue?[Slots.personID].stringValue, persons.contains(id) {
@@ -92,15 +104,16 @@ extension SnapshotLoader {
         return StreamedSnapshot(snapshot: snapshot, outputs: outputs, layout: StreamLayout(parts: .batches(batches)))
     }
 
-    /// The institutions of some batches of a snapshot file that streamed, read again: only their lines when the file
-    /// allows it (each batch begins on a line of its own with the `- ` of its first institution), else the whole file.
-    func institutions(ofBatches wanted: [Int], _ batches: FileBatches, path: String, plans: DecodingPlans) -> [[Value]]? {
+    /// Some runs of the institutions of a snapshot file that streamed (by their positions in its list), read again:
+    /// only their lines when the file allows it (each institution begins on a line of its own, after its `- `), else
+    /// the whole file.
+    func institutions(in wanted: [Range<Int>], _ batches: FileBatches, path: String, plans: DecodingPlans) -> [[Value]]? {
         if let sliced = batches.lines(of: wanted, in: path, limits: limits).flatMap({ ranges -> [[Value]]? in
             var result: [[Value]] = []
-            for (position, batch) in wanted.enumerated() {
+            for (position, range) in wanted.enumerated() {
                 guard var decoder = StreamingDecoder(bytes: ranges[position].bytes, fileIndex: 0, lineOffset: ranges[position].firstLine - 1,
                                                      plans: plans),
-                      let records = try? decoder.decodeInstitutions(), records.count == batches.counts[batch] else { return nil }
+                      let records = try? decoder.decodeInstitutions(), records.count == range.count else { return nil }
                 result.append(records.map { .record($0) })
             }
             return result
@@ -108,10 +121,8 @@ extension SnapshotLoader {
             return sliced
         }
         guard let root = FileDecoding.fast(path: path, fileIndex: 0, root: true, plans: plans, limits: limits)?.first,
-              let all = root[Slots.institutions].listValue, all.count == batches.counts.reduce(0, +) else { return nil }
-        var starts: [Int] = [0]
-        for count in batches.counts { starts.append(starts[starts.count - 1] + count) }
-        return wanted.map { Array(all[starts[$0]..<starts[$0 + 1]]) }
+              let all = root[Slots.institutions].listValue, all.count == batches.starts.count else { return nil }
+        return wanted.map { Array(all[$0]) }
     }
 }
 
@@ -120,8 +131,9 @@ private struct BatchResult<Output: Sendable>: Sendable {
     var output: Output
     var institutions: [Value]
     var facts: CrossChecks.RosterFacts
-    /// The hashes of its persons' ids, when the exemptions were not known yet.
+    /// The hashes of its persons' ids, when the exemptions were not known yet, and where each institution's end in it.
     var personHashes: [UInt64]
+    var personEnds: [Int]
 }
 
 /// The 64-bit FNV-1a hash of a person's id (its UTF-8 bytes): the same in every run.
@@ -135,15 +147,17 @@ public enum PersonHash {
         return hash
     }
 
-    /// The hashes of the ids of the persons on the rosters of `institutions`.
-    static func of(_ institutions: [Value]) -> [UInt64] {
+    /// The hashes of the ids of the persons on the rosters of `institutions`, and where each institution's end.
+    static func of(_ institutions: [Value]) -> (hashes: [UInt64], ends: [Int]) {
         var hashes: [UInt64] = []
+        var ends: [Int] = []
         for institution in institutions {
             for person in institution.recordValue?[Slots.staff].listValue ?? [] {
                 if let id = person.recordValue?[Slots.personID].stringValue { hashes.append(of(id)) }
             }
+            ends.append(hashes.count)
         }
-        return hashes
+        return (hashes, ends)
     }
 }
 
@@ -153,30 +167,37 @@ struct LineColumn: Sendable {
     var column: Int32
 }
 
-/// The batches a streamed snapshot file's institutions were cut into: where each begins, how many institutions it has,
-/// and where the list ends.
+/// Where a streamed snapshot file's institutions are (where each begins, and where their list ends), and how many
+/// each batch has.
 struct FileBatches: Sendable {
     var starts: [LineColumn] = []
     var counts: [Int] = []
     var end = LineColumn(line: 1, column: 1)
 
-    /// The lines of each batch at `wanted`, with the line they begin on; nil when a batch does not begin on a line of its
-    /// own (`- ` then its first field), so that its lines would not read as a list of institutions, or the file cannot
-    /// be read.
-    func lines(of wanted: [Int], in path: String, limits: YAMLLimits) -> [(bytes: [UInt8], firstLine: Int32)]? {
-        // A batch ends where the next begins, the last one where the list ends (at the start of that line, unless the
-        // list ends after something else on it).
-        func bounds(_ batch: Int) -> (first: Int32, last: Int32) {
-            if batch + 1 < starts.count { return (starts[batch].line, starts[batch + 1].line) }
-            return (starts[batch].line, end.column > 1 ? end.line + 1 : end.line)
+    /// The positions in the list of the institutions of each batch at `batches`.
+    func ranges(of batches: [Int]) -> [Range<Int>] {
+        var firsts = [0]
+        for count in counts { firsts.append(firsts[firsts.count - 1] + count) }
+        return batches.map { firsts[$0]..<firsts[$0 + 1] }
+    }
+
+    /// The lines of each run of institutions at `wanted`, with the line they begin on; nil when an institution there
+    /// (or the one after) does not begin on a line of its own, after spaces and `- `, so that the lines would not read
+    /// as a list of institutions, or when the file cannot be read.
+    func lines(of wanted: [Range<Int>], in path: String, limits: YAMLLimits) -> [(bytes: [UInt8], firstLine: Int32)]? {
+        // A run ends where the next institution begins, the last one where the list ends (at the start of that line,
+        // unless the list ends after something else on it).
+        func bounds(_ range: Range<Int>) -> (first: Int32, last: Int32) {
+            if range.upperBound < starts.count { return (starts[range.lowerBound].line, starts[range.upperBound].line) }
+            return (starts[range.lowerBound].line, end.column > 1 ? end.line + 1 : end.line)
         }
         var lines: Set<Int32> = []
-        for batch in wanted {
-            let (first, last) = bounds(batch)
+        for range in wanted where !range.isEmpty && range.upperBound <= starts.count {
+            let (first, last) = bounds(range)
             lines.insert(first)
             lines.insert(last)
         }
-        guard let offsets = LineStarts.offsets(of: lines, in: path) else { return nil }
+        guard !lines.isEmpty, let offsets = LineStarts.offsets(of: lines, in: path) else { return nil }
         guard let file = FileHandle(forReadingAtPath: path) else { return nil }
         defer { try? file.close() }
         func read(_ range: Range<Int>) -> [UInt8]? {
@@ -195,11 +216,12 @@ struct FileBatches: Sendable {
             return prefix[position...].allSatisfy { $0 == UInt8(ascii: " ") }
         }
         var result: [(bytes: [UInt8], firstLine: Int32)] = []
-        for batch in wanted {
-            let (first, last) = bounds(batch)
+        for range in wanted {
+            guard !range.isEmpty, range.upperBound <= starts.count else { return nil }
+            let (first, last) = bounds(range)
             guard let start = offsets[first], let stop = offsets[last], start < stop, stop - start <= limits.maxFileSize,
-                  beginsItem(at: start, column: starts[batch].column) else { return nil }
-            if batch + 1 < starts.count, !beginsItem(at: stop, column: starts[batch + 1].column) { return nil }
+                  beginsItem(at: start, column: starts[range.lowerBound].column) else { return nil }
+            if range.upperBound < starts.count, !beginsItem(at: stop, column: starts[range.upperBound].column) { return nil }
             guard let bytes = read(start..<stop) else { return nil }
             result.append((bytes, first))
         }
@@ -213,15 +235,21 @@ enum LineStarts {
     /// The byte offset of the start of each of `lines` (1-based); a line after the last starts at the file's end.
     /// Nil when the file cannot be read.
     static func offsets(of lines: Set<Int32>, in path: String) -> [Int32: Int]? {
-        guard let last = lines.max(), let file = fopen(path, "rb") else { return nil }
+        let wanted = lines.sorted()
+        guard !wanted.isEmpty, let file = fopen(path, "rb") else { return nil }
         defer { fclose(file) }
         var found: [Int32: Int] = [:]
-        if lines.contains(1) { found[1] = 0 }
+        // The next line wanted and not found yet.
+        var next = 0
+        while next < wanted.count, wanted[next] <= 1 {
+            found[wanted[next]] = 0
+            next += 1
+        }
         var line: Int32 = 1
         var base = 0
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var filled = 0
-        scanning: while line < last {
+        while next < wanted.count {
             let count = buffer.withUnsafeMutableBytes { raw in
                 fread(raw.baseAddress.map { $0 + filled }, 1, raw.count - filled, file)
             }
@@ -231,7 +259,21 @@ enum LineStarts {
             let limit = atEnd ? filled : max(0, filled - 2)
             var position = 0
             buffer.withUnsafeBufferPointer { bytes in
-                while position < limit, line < last {
+                guard let start = bytes.baseAddress else { return }
+                while position < limit, next < wanted.count {
+                    // Eight bytes at once, while they hold no line break but `\n` and end before the next line wanted.
+                    if position + 8 <= limit {
+                        let word = UnsafeRawPointer(start + position).loadUnaligned(as: UInt64.self)
+                        if LineStarts.zeroBytes(word ^ LineStarts.carriageReturns) | LineStarts.zeroBytes(word ^ LineStarts.leadsC2)
+                            | LineStarts.zeroBytes(word ^ LineStarts.leadsE2) == 0 {
+                            let breaks = Int32(LineStarts.zeroBytes(word ^ LineStarts.newlines).nonzeroBitCount)
+                            if line + breaks < wanted[next] {
+                                line += breaks
+                                position += 8
+                                continue
+                            }
+                        }
+                    }
                     let byte = bytes[position]
                     var width = 0
                     if byte == 0x0A {
@@ -250,17 +292,32 @@ enum LineStarts {
                     }
                     position += width
                     line += 1
-                    if lines.contains(line) { found[line] = base + position }
+                    if line == wanted[next] {
+                        found[line] = base + position
+                        next += 1
+                    }
                 }
             }
-            if atEnd { break scanning }
+            if atEnd { break }
             buffer.replaceSubrange(0..<(filled - position), with: buffer[position..<filled])
             base += position
             filled -= position
         }
         guard ferror(file) == 0 else { return nil }
-        for wanted in lines where found[wanted] == nil { found[wanted] = base + filled }
+        for line in wanted[next...] { found[line] = base + filled }
         return found
+    }
+
+    private static let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    private static let carriageReturns: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
+    private static let leadsC2: UInt64 = 0xC2C2_C2C2_C2C2_C2C2
+    private static let leadsE2: UInt64 = 0xE2E2_E2E2_E2E2_E2E2
+
+    /// The high bit of each byte of `word` that is zero, and no other bit.
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        return ~(((word & low) &+ low) | word | low)
     }
 }
 
@@ -292,7 +349,7 @@ final class InstitutionBatcher {
     }
 
     func receive(_ institution: Record, line: Int32, column: Int32) {
-        if batch.isEmpty { batches.starts.append(LineColumn(line: line, column: column)) }
+        batches.starts.append(LineColumn(line: line, column: column))
         weight += 1 + (institution[Slots.staff].listValue?.count ?? 0) + (institution[Slots.events].listValue?.count ?? 0)
         batch.append(.record(institution))
         if weight >= weightPerBatch { flush() }

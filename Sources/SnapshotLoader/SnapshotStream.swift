@@ -55,7 +55,7 @@ extension SnapshotLoader {
             return institutions(ofFiles: parts, in: streamed.snapshot)
         case .batches(let batches):
             guard let path = streamed.snapshot.files.first else { return nil }
-            return institutions(ofBatches: parts, batches, path: path, plans: DecodingPlans())
+            return institutions(in: batches.ranges(of: parts), batches, path: path, plans: DecodingPlans())
         }
     }
 }

@@ -55,7 +55,7 @@ private func caseFiles() throws -> [String] {
                 }
                 let all = Array(parts.indices)
                 // Every case file writes its institutions as a block list: each batch's own lines are read.
-                #expect(batches.lines(of: all, in: file, limits: .default) != nil, "\(file): batches not read by their lines")
+                #expect(batches.lines(of: batches.ranges(of: all), in: file, limits: .default) != nil, "\(file): batches not read by their lines")
                 let again = try #require(loader.institutions(ofParts: all, in: streamed))
                 #expect(Array(again.joined()) == full.institutions, "\(file): a batch read again differs")
                 let some = all.filter { $0 % 2 == 1 }
@@ -85,7 +85,7 @@ private func caseFiles() throws -> [String] {
                 Issue.record("\(name): not streamed in batches")
                 continue
             }
-            #expect(batches.lines(of: all, in: file, limits: .default) != nil, "\(name)")
+            #expect(batches.lines(of: batches.ranges(of: all), in: file, limits: .default) != nil, "\(name)")
             #expect(try #require(loader.institutions(ofParts: all, in: streamed)).joined().elementsEqual(full.institutions), "\(name)")
         }
     }
@@ -111,7 +111,7 @@ private func caseFiles() throws -> [String] {
             return
         }
         #expect(batches.counts == [1, 1])
-        #expect(batches.lines(of: [0, 1], in: file, limits: .default) == nil)
+        #expect(batches.lines(of: [0..<1, 1..<2], in: file, limits: .default) == nil)
         #expect(try #require(loader.institutions(ofParts: [1, 0], in: streamed)) == [[full.institutions[1]], [full.institutions[0]]])
     }
 
@@ -128,6 +128,37 @@ private func caseFiles() throws -> [String] {
         }
         // Past the end: the file's end.
         #expect(offsets[8] == bytes.count && offsets[9] == bytes.count)
+    }
+
+    /// A file of 3 MB (more than the buffer read at once) with every kind of line break at every place in a block of
+    /// sixteen bytes, lines wanted here and there: the offsets are those found byte by byte.
+    @Test func lineStartsAgreeWithACountByteByByte() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let breaks: [[UInt8]] = [[0x0A], [0x0D, 0x0A], [0x0D], [0xC2, 0x85], [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9]]
+        let text: [[UInt8]] = [Array("名称：".utf8), Array("x".utf8), Array("—“”".utf8), [0xC2, 0xA0], Array("  - id: P1".utf8)]
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func random(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        while bytes.count < 3 << 20 {
+            // Not a `\r` line empty: with the next line's `\n` it would be one break.
+            for _ in 0..<(bytes.last == 0x0D ? 1 + random(12) : random(12)) { bytes += text[random(text.count)] }
+            // Long lines too, so that whole blocks hold no break.
+            if random(10) == 0 { bytes += [UInt8](repeating: UInt8(ascii: "a"), count: random(100)) }
+            bytes += breaks[random(breaks.count)]
+            starts.append(bytes.count)
+        }
+        let file = try TestSupport.write(bytes, to: "lines.txt", in: directory)
+        var wanted: Set<Int32> = [2, Int32(starts.count + 5)]
+        for _ in 0..<300 { wanted.insert(Int32(1 + random(starts.count))) }
+        let offsets = try #require(LineStarts.offsets(of: wanted, in: file))
+        for line in wanted {
+            #expect(offsets[line] == (Int(line) <= starts.count ? starts[Int(line) - 1] : bytes.count), "line \(line)")
+        }
     }
 }
 
