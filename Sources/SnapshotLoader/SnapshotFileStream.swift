@@ -262,18 +262,18 @@ enum LineStarts {
                 guard let start = bytes.baseAddress else { return }
                 while position < limit, next < wanted.count {
                     // Eight bytes at once, while they hold no line break but `\n` and end before the next line wanted.
-                    if position + 8 <= limit {
+                    let target = wanted[next]
+                    while position + 8 <= limit {
                         let word = UnsafeRawPointer(start + position).loadUnaligned(as: UInt64.self)
-                        if LineStarts.zeroBytes(word ^ LineStarts.carriageReturns) | LineStarts.zeroBytes(word ^ LineStarts.leadsC2)
-                            | LineStarts.zeroBytes(word ^ LineStarts.leadsE2) == 0 {
-                            let breaks = Int32(LineStarts.zeroBytes(word ^ LineStarts.newlines).nonzeroBitCount)
-                            if line + breaks < wanted[next] {
-                                line += breaks
-                                position += 8
-                                continue
-                            }
-                        }
+                        guard LineStarts.zeroBytes(word ^ LineStarts.carriageReturns) | LineStarts.zeroBytes(word ^ LineStarts.leadsC2)
+                            | LineStarts.zeroBytes(word ^ LineStarts.leadsE2) == 0 else { break }
+                        // One bit per `\n`, at the bottom of its byte, added up by the multiplication into the top byte.
+                        let breaks = Int32(truncatingIfNeeded: ((LineStarts.zeroBytes(word ^ LineStarts.newlines) >> 7) &* 0x0101_0101_0101_0101) >> 56)
+                        guard line + breaks < target else { break }
+                        line += breaks
+                        position += 8
                     }
+                    guard position < limit else { break }
                     let byte = bytes[position]
                     var width = 0
                     if byte == 0x0A {
