@@ -1,5 +1,6 @@
 import Foundation
 import Schema
+import Synchronization
 import Testing
 
 @Suite struct CivilDateTests {
@@ -130,6 +131,88 @@ import Testing
         #expect(lines[40] == Substring(String(repeating: " ", count: 80) + "-42"))
         #expect(lines[41] == Substring(String(repeating: " ", count: 78) + "]"))
         #expect(nested.renderedBytes() == Array(nested.rendered().utf8))
+    }
+
+    /// A document with a generated array of `count` items, each an object with an array in it (as a report's findings).
+    static func report(items count: Int) -> OrderedJSON {
+        .object([
+            ("report", .string("v1")),
+            ("findings", .generated(count: count) { index in
+                .object([("id", .int(index)), ("message", .string("第\(index)项：\"超编\"\n")),
+                         ("citations", .array([.string("《条例》第六条"), .bool(index % 2 == 0), .null]))])
+            }),
+            ("empty", .array([])),
+            ("errors", .array((0..<3).map { .int($0) })),
+        ])
+    }
+
+    /// Written through a sink that hands its bytes on in pieces, a document is the same bytes as rendered whole, in
+    /// pieces that end between array items once they reach the chunk size; the sink never holds much more than that.
+    @Test(arguments: [1, 7, 64, 1000, 1 << 20])
+    func chunkedWritingGivesTheWholeRendering(chunkSize: Int) {
+        let document = OrderedJSONTests.report(items: 200)
+        for pretty in [true, false] {
+            let whole = document.renderedBytes(pretty: pretty)
+            var chunks: [[UInt8]] = []
+            var sink = ByteSink(chunkSize: chunkSize) { chunk in
+                chunks.append(chunk)
+                return true
+            }
+            document.write(into: &sink, pretty: pretty)
+            let finished = sink.finish()
+            #expect(finished)
+            #expect(sink.bytes.isEmpty, "everything was handed on")
+            #expect(Array(chunks.joined()) == whole)
+            #expect(chunks.dropLast().allSatisfy { $0.count >= chunkSize }, "a piece ends once it is full")
+            if chunkSize < whole.count {
+                #expect(chunks.count > 1, "handed on while written")
+                // One item is under 200 bytes: no piece is much larger than the chunk size.
+                #expect(chunks.allSatisfy { $0.count < chunkSize + 400 }, "\(chunks.map(\.count).max() ?? 0)")
+            } else {
+                #expect(chunks.count == 1)
+            }
+        }
+    }
+
+    /// When handing on fails, the sink drops the rest and says so; the rendering stops at the next array item.
+    @Test func aFailingSinkStopsTheRendering() {
+        var delivered = 0
+        var calls = 0
+        var sink = ByteSink(chunkSize: 100) { chunk in
+            calls += 1
+            if calls > 2 { return false }
+            delivered += chunk.count
+            return true
+        }
+        let made = Counter()
+        let document = OrderedJSON.generated(count: 10_000) { index in
+            made.count.withLock { $0 += 1 }
+            return .string("第\(index)项")
+        }
+        document.write(into: &sink)
+        let finished = sink.finish()
+        #expect(!finished)
+        #expect(sink.failed)
+        #expect(calls == 3, "nothing more is handed on after the failure")
+        #expect(delivered >= 200 && delivered < 400)
+        let itemsMade = made.count.withLock { $0 }
+        #expect(itemsMade < 100, "items after the failure are not made: \(itemsMade)")
+    }
+
+    /// How many items a generated array made.
+    final class Counter: Sendable {
+        let count = Mutex(0)
+    }
+
+    /// A sink without anyone to hand on to keeps every byte.
+    @Test func aKeepingSinkHoldsEverything() {
+        let document = OrderedJSONTests.report(items: 50)
+        var sink = ByteSink(expectedSize: 10)
+        document.write(into: &sink)
+        let finished = sink.finish()
+        #expect(finished)
+        #expect(sink.bytes == document.renderedBytes())
+        #expect(String(decoding: sink.bytes, as: UTF8.self) == document.rendered())
     }
 }
 
