@@ -49,19 +49,21 @@ public struct AuditEngine: Sendable {
                                      buildingIndex: false, measuringRules: measuringRules)
             parts.merge(more) { a, _ in a }
         }
-        return report(on: snapshot, rules: selected, citations: scheduled, applying: applying, parts: parts, measuringRules: measuringRules)
+        return report(on: snapshot, rules: selected, citations: scheduled, applying: applying, parts: consume parts, measuringRules: measuringRules)
     }
 
     /// The report of an audit of `snapshot` that applied the rules at `applying` (of `rules`, with the citations in force)
-    /// and found `parts` (each rule's outcomes, in institution order).
+    /// and found `parts` (each rule's outcomes, in institution order). Each part is dropped once its findings are moved
+    /// into the report, so that a large audit's findings are not held twice.
     func report(on snapshot: Snapshot, rules selected: [Rule], citations scheduled: [[CitationSpec]?], applying: [Int],
-                parts: [Int: [RuleOutcome]], measuringRules: Bool) -> AuditReport {
+                parts: consuming [Int: [RuleOutcome]], measuringRules: Bool) -> AuditReport {
         let asOf = snapshot.asOf
         var findings: [Finding] = []
+        findings.reserveCapacity(parts.values.reduce(0) { total, outcomes in outcomes.reduce(total) { $0 + $1.findings.count } })
         var failures: [EvaluationFailure] = []
         var timings: [(rule: String, duration: Duration)] = []
         for index in applying {
-            let ruleParts = parts[index] ?? []
+            let ruleParts = parts.removeValue(forKey: index) ?? []
             for part in ruleParts {
                 findings.append(contentsOf: part.findings)
                 failures.append(contentsOf: part.failures)

@@ -1,7 +1,10 @@
 /// A JSON value whose objects keep their keys in the order written, with a
 /// deterministic pretty printer. Used for generated files (JSON Schema) whose
 /// bytes must not change between runs.
-public indirect enum OrderedJSON: Sendable, Equatable {
+///
+/// Only `generated` is boxed: a number or a string is held in place (a finding's evidence is a few of them, and a box
+/// each cost more than the values).
+public enum OrderedJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -10,7 +13,7 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     case object([(String, OrderedJSON)])
     /// An array whose items are made one at a time as it is written, each dropped once written: a large report's
     /// findings never exist all at once as JSON values. The same JSON as `.array` of the same items.
-    case generated(count: Int, item: @Sendable (Int) -> OrderedJSON)
+    indirect case generated(count: Int, item: @Sendable (Int) -> OrderedJSON)
 
     /// The items of an array, made now for a generated one (nil for other values).
     public var arrayItems: [OrderedJSON]? {
