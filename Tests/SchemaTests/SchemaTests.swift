@@ -258,3 +258,90 @@ import Testing
         #expect(Set([Value.record(a), .record(b), .record(e)]).count == 2)
     }
 }
+
+/// Records without marks of their fields: what a projection keeps of an institution.
+@Suite struct UnmarkedRecordTests {
+    private let here = ValueMark(file: 0, line: 3, column: 5)
+
+    @Test func anUnmarkedRecordHasItsValuesAndOnlyItsOwnMark() {
+        var record = Record(unmarkedValues: [.string("甲"), .null, .list([.int(1)])], mark: here)
+        #expect(!record.hasFieldMarks)
+        #expect(record.count == 3)
+        #expect((0..<record.count).map { record[$0] } == [.string("甲"), .null, .list([.int(1)])])
+        // Each field is placed where the record starts.
+        #expect((0..<record.count).map(record.mark(at:)) == [ValueMark](repeating: here, count: 3))
+        #expect(record.mark == here)
+        // Equal to a record of the same values with those marks, and hashed alike; not to one with others.
+        let marked = Record(values: [.string("甲"), .null, .list([.int(1)])], marks: [here, here, here], mark: here)
+        #expect(marked.hasFieldMarks)
+        #expect(record == marked && record.hashValue == marked.hashValue)
+        #expect(record != Record(values: [.string("甲"), .null, .list([.int(1)])], marks: [], mark: here))
+        #expect(record == Record(unmarkedValues: [.string("甲"), .null, .list([.int(1)])], mark: here))
+        #expect(record != Record(unmarkedValues: [.string("甲"), .null, .list([.int(1)])], mark: .none))
+
+        // Changed, a copy stays unmarked and the original is untouched; given a mark, it gets marks.
+        let original = record
+        record[1] = .int(2)
+        #expect(!record.hasFieldMarks && original[1] == .null && record[1] == .int(2))
+        let there = ValueMark(file: 1, line: 8, column: 2)
+        record.setMark(there, at: 0)
+        #expect(record.hasFieldMarks)
+        #expect((0..<record.count).map(record.mark(at:)) == [there, here, here])
+        #expect((0..<record.count).map { record[$0] } == [.string("甲"), .int(2), .list([.int(1)])])
+        #expect(!original.hasFieldMarks && original.mark(at: 0) == here)
+        #expect(Record(unmarkedValues: [], mark: .none).count == 0)
+    }
+
+    /// A projection keeps the kept fields (and ids and names), nulls the others, and projects kept records and lists of
+    /// records by their own type; what loses a field is made without field marks (each placed where the record
+    /// starts, so the loader's checks can still say where), what loses nothing is kept as it is.
+    @Test func aProjectionKeepsWhatIsReadAndDropsTheMarksOfWhatLosesAField() throws {
+        let institution = SnapshotSchema.institution
+        let person = SnapshotSchema.person
+        func slot(_ name: String, of type: RecordType = institution) -> Int { type.requiredSlot(name) }
+        func marked(_ type: RecordType, _ values: [String: Value], line: Int32) -> Record {
+            var record = Record(count: type.fields.count, mark: ValueMark(file: 1, line: line, column: 1))
+            for (name, value) in values {
+                record[type.requiredSlot(name)] = value
+                record.setMark(ValueMark(file: 1, line: line, column: 3), at: type.requiredSlot(name))
+            }
+            return record
+        }
+        let alone = marked(person, ["id": .string("P1"), "joined": .date(CivilDate(daysSinceEpoch: 10))], line: 9)
+        let other = marked(person, ["id": .string("P2"), "internal_unit": .string("办公室")], line: 10)
+        let record = marked(institution, ["id": .string("QH-1"), "name": .string("县交通运输局"), "within_limit": .bool(true),
+                                          "internal_units": .list([.string("办公室")]), "staff": .list([.record(alone), .record(other)])],
+                            line: 2)
+        // Kept: within_limit, and the staff list with each person's `joined`.
+        let projection = RecordProjection(root: institution, keeping: [institution.name: [slot("within_limit"), slot("staff")],
+                                                                       person.name: [slot("joined", of: person)]])
+        let projected = projection.apply(record, as: institution)
+        #expect(!projected.hasFieldMarks)
+        #expect(projected.mark == record.mark)
+        #expect(projected.mark(at: slot("id")) == record.mark)
+        #expect(projected.count == record.count)
+        for field in institution.fields.indices {
+            let expectedNull = ![slot("id"), slot("name"), slot("within_limit"), slot("staff")].contains(field)
+            #expect(expectedNull ? projected[field].isNull : true, "\(institution.fields[field].name)")
+        }
+        #expect(projected[slot("id")] == .string("QH-1") && projected[slot("name")] == .string("县交通运输局"))
+        #expect(projected[slot("within_limit")] == .bool(true))
+        let staff = try #require(projected[slot("staff")].listValue)
+        #expect(staff.count == 2)
+        // The first person loses nothing (id and joined are kept) and is the same record, marks and all.
+        let first = try #require(staff[0].recordValue)
+        #expect(first == alone && first.hasFieldMarks)
+        #expect(first.mark(at: slot("joined", of: person)) == ValueMark(file: 1, line: 9, column: 3))
+        // The second loses its internal unit.
+        let second = try #require(staff[1].recordValue)
+        #expect(!second.hasFieldMarks && second.mark == other.mark)
+        #expect(second[slot("id", of: person)] == .string("P2") && second[slot("internal_unit", of: person)].isNull)
+        // Projecting again changes nothing more.
+        #expect(projection.apply(projected, as: institution) == projected)
+
+        // Nothing to lose: the record itself.
+        let bare = marked(institution, ["id": .string("QH-2"), "name": .string("县财政局"), "within_limit": .bool(false)], line: 20)
+        let same = projection.apply(bare, as: institution)
+        #expect(same == bare && same.hasFieldMarks)
+    }
+}
