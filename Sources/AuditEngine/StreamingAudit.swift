@@ -46,7 +46,7 @@ extension AuditEngine {
             planned = plan
             return (plan.projection, { AuditVisitor(plan: plan) })
         }
-        guard let streamed, let plan = planned else { return nil }
+        guard var streamed, let plan = planned else { return nil }
         let clock = ContinuousClock()
         let finishing = clock.now
         var parts: [Int: [RuleOutcome]] = [:]
@@ -79,6 +79,11 @@ extension AuditEngine {
                 for (position, rule) in plan.speculative.enumerated() { parts[rule, default: []].append(outcomes[position]) }
             }
         }
+        // The visitors' outcomes are in `parts` now: the rest of what they gathered (a hash per person) is freed, and
+        // their findings are the report's alone, moved into it rule by rule.
+        let streamingEvaluation = streamed.outputs.reduce(Duration.zero) { $0 + $1.evaluation }
+        streamed.outputs = []
+        FreeMemory.returnToSystem()
 
         // The rules of the region and of coordination bodies, on the projected institutions.
         let snapshot = asOf.map { streamed.snapshot.with(asOf: $0) } ?? streamed.snapshot
@@ -88,8 +93,8 @@ extension AuditEngine {
                                      buildingIndex: false, measuringRules: measuringRules)
             parts.merge(late) { a, _ in a }
         }
-        let evaluation = streamed.outputs.reduce(clock.now - finishing) { $0 + $1.evaluation }
-        let report = report(on: snapshot, rules: plan.selected, citations: plan.scheduled, applying: plan.applying, parts: parts,
+        let evaluation = (clock.now - finishing) + streamingEvaluation
+        let report = report(on: snapshot, rules: plan.selected, citations: plan.scheduled, applying: plan.applying, parts: consume parts,
                             measuringRules: measuringRules)
         return StreamedAudit(report: report, snapshot: snapshot, evaluation: evaluation, filesReadAgain: filesReadAgain)
     }
