@@ -114,6 +114,6 @@ public struct AuditReport: Sendable {
     public var ruleTimings: [(rule: String, duration: Duration)] = []
 
     public func counting(atOrAbove severity: RuleSeverity) -> Int {
-        findings.filter { $0.status.counts && $0.severity >= severity }.count
+        findings.count { $0.status.counts && $0.severity >= severity }
     }
 }

@@ -17,19 +17,27 @@ public struct JSONReporter: Reporter, Sendable {
     /// The report as UTF-8 bytes, ending with a newline (`render` without making a `String`).
     public func bytes(_ report: AuditReport) -> [UInt8] {
         // A finding takes 1–2 KB: room for 2 KB each, so that the bytes of a large report are not copied as they grow.
-        var bytes = document(report).renderedBytes(expectedSize: 4096 + 2048 * (report.findings.count + report.failures.count))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
+        var sink = ByteSink(expectedSize: 4096 + 2048 * (report.findings.count + report.failures.count))
+        write(report, into: &sink)
+        return sink.bytes
+    }
+
+    /// Writes the report (the bytes of `bytes(_:)`) into `sink`, which may hand them on as they are made, a few findings
+    /// at a time: a report of 100,000 institutions is about 75 MB, and need not be held whole.
+    public func write(_ report: AuditReport, into sink: inout ByteSink) {
+        document(report).write(into: &sink)
+        sink.bytes.append(UInt8(ascii: "\n"))
     }
 
     public func document(_ report: AuditReport) -> OrderedJSON {
+        // Counted, not filtered: a copy of a large report's findings is several megabytes.
         var bySeverity: [(String, OrderedJSON)] = []
         for severity in ["error", "warning", "info"] {
-            let count = report.findings.filter { $0.status.counts && $0.severity.rawValue == severity }.count
+            let count = report.findings.count { $0.status.counts && $0.severity.rawValue == severity }
             bySeverity.append((severity, .int(count)))
         }
-        let violations = report.findings.filter { $0.status.counts }.count
-        let exempted = report.findings.filter { $0.status == .exempted }.count
+        let violations = report.findings.count { $0.status.counts }
+        let exempted = report.findings.count { $0.status == .exempted }
         var members: [(String, OrderedJSON)] = [
             ("report", .string("v1")),
             ("generated_at", .string(generatedAt)),

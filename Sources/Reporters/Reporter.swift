@@ -1,4 +1,5 @@
 import AuditEngine
+import Schema
 import Statistics
 
 /// Turns an audit report into the text of one output format.
@@ -40,6 +41,20 @@ public enum ReportFormat: String, CaseIterable, Sendable {
 
     /// Formats that show the snapshot's staffing statistics beside the findings.
     public var showsStatistics: Bool { self == .html || self == .xlsx }
+
+    /// Writes `report` in this format into `sink`: the JSON report a few findings at a time, so that the sink can hand
+    /// it on as it is made; the other formats whole (the same bytes as `render`).
+    public func write(_ report: AuditReport, context: ReportContext, into sink: inout ByteSink) {
+        switch self {
+        case .json:
+            JSONReporter(generatedAt: context.generatedAt).write(report, into: &sink)
+        default:
+            let bytes = render(report, context: context)
+            // Handed over rather than copied when nothing is waiting.
+            if sink.bytes.isEmpty { sink.bytes = bytes } else { sink.bytes.append(contentsOf: bytes) }
+        }
+        sink.flushIfFull()
+    }
 
     /// The bytes of `report` in this format.
     public func render(_ report: AuditReport, context: ReportContext) -> [UInt8] {

@@ -29,7 +29,7 @@ public struct SARIFReporter: Reporter {
                 descriptor: .init(id: "audit.evaluation"),
                 associatedRule: .init(id: failure.ruleID, index: index[failure.ruleID]))
         }
-        let violations = report.findings.filter { $0.status.counts }.count
+        let violations = report.findings.count { $0.status.counts }
         let run = SARIFLog.Run(
             tool: .init(driver: .init(version: context.toolVersion, semanticVersion: context.toolVersion,
                                       fullName: "bianzhi 机构编制合规检查", rules: rules.map(descriptor))),
@@ -44,7 +44,7 @@ public struct SARIFReporter: Reporter {
                 "rules": .object(["count": .int(report.rulesApplied), "packs": .array(report.packs.map(JSONValue.string))]),
                 "summary": .object([
                     "subjects": .int(report.subjects), "violations": .int(violations),
-                    "exempted": .int(report.findings.filter { $0.status == .exempted }.count),
+                    "exempted": .int(report.findings.count { $0.status == .exempted }),
                 ]),
             ])
         return SARIFLog(runs: [run])

@@ -117,7 +117,11 @@ public struct MessageTemplate: Sendable {
             case .value(let typed): output += ValueFormatting.text(try typed.evaluate(&frame), type: typed.type)
             }
         }
-        return output
+        // Appending grew the text's storage by doubling; a finding keeps its message, so it is kept in storage of its size.
+        let count = output.utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            buffer.initialize(fromContentsOf: output.utf8)
+        }
     }
 }
 

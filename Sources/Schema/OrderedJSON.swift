@@ -1,7 +1,10 @@
 /// A JSON value whose objects keep their keys in the order written, with a
 /// deterministic pretty printer. Used for generated files (JSON Schema) whose
 /// bytes must not change between runs.
-public indirect enum OrderedJSON: Sendable, Equatable {
+///
+/// Only `generated` is boxed: a number or a string is held in place (a finding's evidence is a few of them, and a box
+/// each cost more than the values).
+public enum OrderedJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     case int(Int)
@@ -10,7 +13,7 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     case object([(String, OrderedJSON)])
     /// An array whose items are made one at a time as it is written, each dropped once written: a large report's
     /// findings never exist all at once as JSON values. The same JSON as `.array` of the same items.
-    case generated(count: Int, item: @Sendable (Int) -> OrderedJSON)
+    indirect case generated(count: Int, item: @Sendable (Int) -> OrderedJSON)
 
     /// The items of an array, made now for a generated one (nil for other values).
     public var arrayItems: [OrderedJSON]? {
@@ -34,49 +37,57 @@ public indirect enum OrderedJSON: Sendable, Equatable {
     /// many bytes it will be. Room for them is made at once: growing the array by doubling would hold the old bytes and
     /// twice as many new ones at the same time (reserved pages that are never written take no memory).
     public func renderedBytes(pretty: Bool = true, expectedSize: Int = 1 << 12) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(max(expectedSize, 1 << 12))
-        write(into: &output, indent: pretty ? 0 : nil)
-        return output
+        var sink = ByteSink(expectedSize: expectedSize)
+        write(into: &sink, pretty: pretty)
+        return sink.bytes
+    }
+
+    /// Writes the JSON text (what `renderedBytes` gives) into `sink`, which may hand it on between the items of arrays:
+    /// written to a file that way, a large report is never held whole. Stops early once the sink has failed.
+    public func write(into sink: inout ByteSink, pretty: Bool = true) {
+        write(into: &sink, indent: pretty ? 0 : nil)
     }
 
     /// Written as UTF-8 bytes: appending bytes is several times cheaper than appending to a `String`.
-    private func write(into output: inout [UInt8], indent: Int?) {
+    private func write(into sink: inout ByteSink, indent: Int?) {
         switch self {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
-        case .int(let value): OrderedJSON.writeDecimal(value, into: &output)
-        case .string(let value): OrderedJSON.quote(value, into: &output)
+        case .null: sink.bytes.append(contentsOf: "null".utf8)
+        case .bool(let value): sink.bytes.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): OrderedJSON.writeDecimal(value, into: &sink.bytes)
+        case .string(let value): OrderedJSON.quote(value, into: &sink.bytes)
         case .array(let items):
-            writeArray(count: items.count, { items[$0] }, into: &output, indent: indent)
+            writeArray(count: items.count, { items[$0] }, into: &sink, indent: indent)
         case .generated(let count, let item):
-            writeArray(count: count, item, into: &output, indent: indent)
+            writeArray(count: count, item, into: &sink, indent: indent)
         case .object(let members):
-            if members.isEmpty { output.append(contentsOf: "{}".utf8); return }
-            output.append(UInt8(ascii: "{"))
+            if members.isEmpty { sink.bytes.append(contentsOf: "{}".utf8); return }
+            sink.bytes.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                newline(&output, indent.map { $0 + 1 })
-                OrderedJSON.quote(key, into: &output)
-                output.append(UInt8(ascii: ":"))
-                if indent != nil { output.append(UInt8(ascii: " ")) }
-                value.write(into: &output, indent: indent.map { $0 + 1 })
+                if index > 0 { sink.bytes.append(UInt8(ascii: ",")) }
+                newline(&sink.bytes, indent.map { $0 + 1 })
+                OrderedJSON.quote(key, into: &sink.bytes)
+                sink.bytes.append(UInt8(ascii: ":"))
+                if indent != nil { sink.bytes.append(UInt8(ascii: " ")) }
+                value.write(into: &sink, indent: indent.map { $0 + 1 })
             }
-            newline(&output, indent)
-            output.append(UInt8(ascii: "}"))
+            newline(&sink.bytes, indent)
+            sink.bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    private func writeArray(count: Int, _ item: (Int) -> OrderedJSON, into output: inout [UInt8], indent: Int?) {
-        if count == 0 { output.append(contentsOf: "[]".utf8); return }
-        output.append(UInt8(ascii: "["))
+    /// An array's items, the sink handing its bytes on after any of them once it holds enough.
+    private func writeArray(count: Int, _ item: (Int) -> OrderedJSON, into sink: inout ByteSink, indent: Int?) {
+        if count == 0 { sink.bytes.append(contentsOf: "[]".utf8); return }
+        sink.bytes.append(UInt8(ascii: "["))
         for index in 0..<count {
-            if index > 0 { output.append(UInt8(ascii: ",")) }
-            newline(&output, indent.map { $0 + 1 })
-            item(index).write(into: &output, indent: indent.map { $0 + 1 })
+            if sink.failed { return }
+            if index > 0 { sink.bytes.append(UInt8(ascii: ",")) }
+            newline(&sink.bytes, indent.map { $0 + 1 })
+            item(index).write(into: &sink, indent: indent.map { $0 + 1 })
+            sink.flushIfFull()
         }
-        newline(&output, indent)
-        output.append(UInt8(ascii: "]"))
+        newline(&sink.bytes, indent)
+        sink.bytes.append(UInt8(ascii: "]"))
     }
 
     /// Two spaces per level of indentation, appended from this line in one piece (deeper levels in several).

@@ -24,26 +24,52 @@ public struct RecordProjection: Sendable {
         self.kept = kept
     }
 
-    /// `record`, of `type`, with only the kept fields (marks are kept as they were).
+    /// `record`, of `type`, with only the kept fields. A record that loses anything is made anew without the marks of
+    /// its fields (a third smaller: only the record's own mark is kept); one that loses nothing is `record` itself.
     public func apply(_ record: Record, as type: RecordType) -> Record {
         guard let keep = kept[type.name], keep.count == record.count else { return record }
-        var projected = record
+        var values: [Value] = []
+        values.reserveCapacity(record.count)
+        var changed = false
         for slot in keep.indices {
-            if !keep[slot] {
-                if !projected[slot].isNull { projected[slot] = .null }
+            let value = record[slot]
+            guard keep[slot] else {
+                if !value.isNull { changed = true }
+                values.append(.null)
                 continue
             }
-            guard let nested = RecordProjection.recordType(of: type.fields[slot].type) else { continue }
-            switch projected[slot] {
-            case .record(let inner):
-                projected[slot] = .record(apply(inner, as: nested))
-            case .list(let items):
-                projected[slot] = .list(items.map { item in item.recordValue.map { .record(apply($0, as: nested)) } ?? item })
-            default:
-                break
+            guard let nested = RecordProjection.recordType(of: type.fields[slot].type) else {
+                values.append(value)
+                continue
             }
+            let (projected, lost) = apply(value, as: nested)
+            if lost { changed = true }
+            values.append(projected)
         }
-        return projected
+        return changed ? Record(unmarkedValues: values, mark: record.mark) : record
+    }
+
+    /// A value of a kept field of `type` (a record, or a list of them), projected, and whether it lost anything: if not, it
+    /// is the value itself (the same storage).
+    private func apply(_ value: Value, as type: RecordType) -> (Value, lost: Bool) {
+        switch value {
+        case .record(let inner):
+            let projected = apply(inner, as: type)
+            return projected.isIdentical(to: inner) ? (value, false) : (.record(projected), true)
+        case .list(let items):
+            var projectedItems: [Value]?
+            for (index, item) in items.enumerated() {
+                let (projected, lost) = apply(item, as: type)
+                if projectedItems == nil, lost {
+                    projectedItems = Array(items[..<index])
+                    projectedItems?.reserveCapacity(items.count)
+                }
+                projectedItems?.append(projected)
+            }
+            return projectedItems.map { (.list($0), true) } ?? (value, false)
+        default:
+            return (value, false)
+        }
     }
 
     /// The record type of a field of that type, or of the elements of a list of them.

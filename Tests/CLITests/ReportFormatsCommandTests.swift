@@ -43,6 +43,23 @@ import Testing
         #expect(String(decoding: try #require(FileManager.default.contents(atPath: path)), as: UTF8.self).hasPrefix("<!DOCTYPE html>"))
     }
 
+    /// The JSON report is written to the file as it is made: the same bytes as on standard output.
+    @Test(arguments: [ReportFormatsCommandTests.county, "Cases/over-establishment/snapshot.yaml"])
+    func theJSONReportInAFileIsTheOneOnStandardOutput(_ snapshot: String) throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("report.json").path
+        let environment = ["SOURCE_DATE_EPOCH": "1767225600"]
+        let written = try CLIRunner.run(["audit", snapshot, "--format", "json", "--output", path, "--quiet"], environment: environment)
+        #expect(written.status == 1, "\(written.stderr)")
+        #expect(written.stdout.isEmpty)
+        let printed = try CLIRunner.run(["audit", snapshot, "--format", "json"], environment: environment)
+        #expect(printed.status == 1)
+        #expect(printed.stdout.contains("\"fingerprint\""))
+        #expect(FileManager.default.contents(atPath: path) == Data(printed.stdout.utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report.json"], "no temporary file left")
+    }
+
     @Test func anUnwritableOutputIsExitTwo() throws {
         let result = try CLIRunner.run(["audit", ReportFormatsCommandTests.county, "--format", "csv", "--output", "/nonexistent/dir/r.csv"])
         #expect(result.status == 2)

@@ -1,5 +1,6 @@
 import Foundation
 import Schema
+import Synchronization
 import Testing
 
 @Suite struct CivilDateTests {
@@ -131,6 +132,88 @@ import Testing
         #expect(lines[41] == Substring(String(repeating: " ", count: 78) + "]"))
         #expect(nested.renderedBytes() == Array(nested.rendered().utf8))
     }
+
+    /// A document with a generated array of `count` items, each an object with an array in it (as a report's findings).
+    static func report(items count: Int) -> OrderedJSON {
+        .object([
+            ("report", .string("v1")),
+            ("findings", .generated(count: count) { index in
+                .object([("id", .int(index)), ("message", .string("第\(index)项：\"超编\"\n")),
+                         ("citations", .array([.string("《条例》第六条"), .bool(index % 2 == 0), .null]))])
+            }),
+            ("empty", .array([])),
+            ("errors", .array((0..<3).map { .int($0) })),
+        ])
+    }
+
+    /// Written through a sink that hands its bytes on in pieces, a document is the same bytes as rendered whole, in
+    /// pieces that end between array items once they reach the chunk size; the sink never holds much more than that.
+    @Test(arguments: [1, 7, 64, 1000, 1 << 20])
+    func chunkedWritingGivesTheWholeRendering(chunkSize: Int) {
+        let document = OrderedJSONTests.report(items: 200)
+        for pretty in [true, false] {
+            let whole = document.renderedBytes(pretty: pretty)
+            var chunks: [[UInt8]] = []
+            var sink = ByteSink(chunkSize: chunkSize) { chunk in
+                chunks.append(chunk)
+                return true
+            }
+            document.write(into: &sink, pretty: pretty)
+            let finished = sink.finish()
+            #expect(finished)
+            #expect(sink.bytes.isEmpty, "everything was handed on")
+            #expect(Array(chunks.joined()) == whole)
+            #expect(chunks.dropLast().allSatisfy { $0.count >= chunkSize }, "a piece ends once it is full")
+            if chunkSize < whole.count {
+                #expect(chunks.count > 1, "handed on while written")
+                // One item is under 200 bytes: no piece is much larger than the chunk size.
+                #expect(chunks.allSatisfy { $0.count < chunkSize + 400 }, "\(chunks.map(\.count).max() ?? 0)")
+            } else {
+                #expect(chunks.count == 1)
+            }
+        }
+    }
+
+    /// When handing on fails, the sink drops the rest and says so; the rendering stops at the next array item.
+    @Test func aFailingSinkStopsTheRendering() {
+        var delivered = 0
+        var calls = 0
+        var sink = ByteSink(chunkSize: 100) { chunk in
+            calls += 1
+            if calls > 2 { return false }
+            delivered += chunk.count
+            return true
+        }
+        let made = Counter()
+        let document = OrderedJSON.generated(count: 10_000) { index in
+            made.count.withLock { $0 += 1 }
+            return .string("第\(index)项")
+        }
+        document.write(into: &sink)
+        let finished = sink.finish()
+        #expect(!finished)
+        #expect(sink.failed)
+        #expect(calls == 3, "nothing more is handed on after the failure")
+        #expect(delivered >= 200 && delivered < 400)
+        let itemsMade = made.count.withLock { $0 }
+        #expect(itemsMade < 100, "items after the failure are not made: \(itemsMade)")
+    }
+
+    /// How many items a generated array made.
+    final class Counter: Sendable {
+        let count = Mutex(0)
+    }
+
+    /// A sink without anyone to hand on to keeps every byte.
+    @Test func aKeepingSinkHoldsEverything() {
+        let document = OrderedJSONTests.report(items: 50)
+        var sink = ByteSink(expectedSize: 10)
+        document.write(into: &sink)
+        let finished = sink.finish()
+        #expect(finished)
+        #expect(sink.bytes == document.renderedBytes())
+        #expect(String(decoding: sink.bytes, as: UTF8.self) == document.rendered())
+    }
 }
 
 @Suite struct RecordTests {
@@ -173,5 +256,92 @@ import Testing
         e[0] = .string("y")
         #expect(a != e)
         #expect(Set([Value.record(a), .record(b), .record(e)]).count == 2)
+    }
+}
+
+/// Records without marks of their fields: what a projection keeps of an institution.
+@Suite struct UnmarkedRecordTests {
+    private let here = ValueMark(file: 0, line: 3, column: 5)
+
+    @Test func anUnmarkedRecordHasItsValuesAndOnlyItsOwnMark() {
+        var record = Record(unmarkedValues: [.string("甲"), .null, .list([.int(1)])], mark: here)
+        #expect(!record.hasFieldMarks)
+        #expect(record.count == 3)
+        #expect((0..<record.count).map { record[$0] } == [.string("甲"), .null, .list([.int(1)])])
+        // Each field is placed where the record starts.
+        #expect((0..<record.count).map(record.mark(at:)) == [ValueMark](repeating: here, count: 3))
+        #expect(record.mark == here)
+        // Equal to a record of the same values with those marks, and hashed alike; not to one with others.
+        let marked = Record(values: [.string("甲"), .null, .list([.int(1)])], marks: [here, here, here], mark: here)
+        #expect(marked.hasFieldMarks)
+        #expect(record == marked && record.hashValue == marked.hashValue)
+        #expect(record != Record(values: [.string("甲"), .null, .list([.int(1)])], marks: [], mark: here))
+        #expect(record == Record(unmarkedValues: [.string("甲"), .null, .list([.int(1)])], mark: here))
+        #expect(record != Record(unmarkedValues: [.string("甲"), .null, .list([.int(1)])], mark: .none))
+
+        // Changed, a copy stays unmarked and the original is untouched; given a mark, it gets marks.
+        let original = record
+        record[1] = .int(2)
+        #expect(!record.hasFieldMarks && original[1] == .null && record[1] == .int(2))
+        let there = ValueMark(file: 1, line: 8, column: 2)
+        record.setMark(there, at: 0)
+        #expect(record.hasFieldMarks)
+        #expect((0..<record.count).map(record.mark(at:)) == [there, here, here])
+        #expect((0..<record.count).map { record[$0] } == [.string("甲"), .int(2), .list([.int(1)])])
+        #expect(!original.hasFieldMarks && original.mark(at: 0) == here)
+        #expect(Record(unmarkedValues: [], mark: .none).count == 0)
+    }
+
+    /// A projection keeps the kept fields (and ids and names), nulls the others, and projects kept records and lists of
+    /// records by their own type; what loses a field is made without field marks (each placed where the record
+    /// starts, so the loader's checks can still say where), what loses nothing is kept as it is.
+    @Test func aProjectionKeepsWhatIsReadAndDropsTheMarksOfWhatLosesAField() throws {
+        let institution = SnapshotSchema.institution
+        let person = SnapshotSchema.person
+        func slot(_ name: String, of type: RecordType = institution) -> Int { type.requiredSlot(name) }
+        func marked(_ type: RecordType, _ values: [String: Value], line: Int32) -> Record {
+            var record = Record(count: type.fields.count, mark: ValueMark(file: 1, line: line, column: 1))
+            for (name, value) in values {
+                record[type.requiredSlot(name)] = value
+                record.setMark(ValueMark(file: 1, line: line, column: 3), at: type.requiredSlot(name))
+            }
+            return record
+        }
+        let alone = marked(person, ["id": .string("P1"), "joined": .date(CivilDate(daysSinceEpoch: 10))], line: 9)
+        let other = marked(person, ["id": .string("P2"), "internal_unit": .string("办公室")], line: 10)
+        let record = marked(institution, ["id": .string("QH-1"), "name": .string("县交通运输局"), "within_limit": .bool(true),
+                                          "internal_units": .list([.string("办公室")]), "staff": .list([.record(alone), .record(other)])],
+                            line: 2)
+        // Kept: within_limit, and the staff list with each person's `joined`.
+        let projection = RecordProjection(root: institution, keeping: [institution.name: [slot("within_limit"), slot("staff")],
+                                                                       person.name: [slot("joined", of: person)]])
+        let projected = projection.apply(record, as: institution)
+        #expect(!projected.hasFieldMarks)
+        #expect(projected.mark == record.mark)
+        #expect(projected.mark(at: slot("id")) == record.mark)
+        #expect(projected.count == record.count)
+        for field in institution.fields.indices {
+            let expectedNull = ![slot("id"), slot("name"), slot("within_limit"), slot("staff")].contains(field)
+            #expect(expectedNull ? projected[field].isNull : true, "\(institution.fields[field].name)")
+        }
+        #expect(projected[slot("id")] == .string("QH-1") && projected[slot("name")] == .string("县交通运输局"))
+        #expect(projected[slot("within_limit")] == .bool(true))
+        let staff = try #require(projected[slot("staff")].listValue)
+        #expect(staff.count == 2)
+        // The first person loses nothing (id and joined are kept) and is the same record, marks and all.
+        let first = try #require(staff[0].recordValue)
+        #expect(first == alone && first.hasFieldMarks)
+        #expect(first.mark(at: slot("joined", of: person)) == ValueMark(file: 1, line: 9, column: 3))
+        // The second loses its internal unit.
+        let second = try #require(staff[1].recordValue)
+        #expect(!second.hasFieldMarks && second.mark == other.mark)
+        #expect(second[slot("id", of: person)] == .string("P2") && second[slot("internal_unit", of: person)].isNull)
+        // Projecting again changes nothing more.
+        #expect(projection.apply(projected, as: institution) == projected)
+
+        // Nothing to lose: the record itself.
+        let bare = marked(institution, ["id": .string("QH-2"), "name": .string("县财政局"), "within_limit": .bool(false)], line: 20)
+        let same = projection.apply(bare, as: institution)
+        #expect(same == bare && same.hasFieldMarks)
     }
 }

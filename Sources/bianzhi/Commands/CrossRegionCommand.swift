@@ -49,7 +49,7 @@ struct CrossRegionCommand: ParsableCommand {
         Terminal.writeError("读了 \(indexes.count) 个名册索引的 \(merged.rowsRead) 条记录，\(Set(merged.rows.map(\.person)).count) 名人员在两个以上地区的名册中\n")
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(), useColor: false, toolVersion: Bianzhi.configuration.version,
                                     rules: RuleDescriptor.describing(ruleSet, only: across))
-        try OutputFile.write(reportOptions.format.render(report, context: context), to: reportOptions.output)
+        try OutputFile.write(to: reportOptions.output) { reportOptions.format.write(report, context: context, into: &$0) }
         try reportOptions.conclude(report)
     }
 }

@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Schema
+
+/// Where a report goes as it is written: standard output, or a file replaced whole or not at all.
+///
+/// The bytes reach the destination about `chunkSize` at a time (see `ByteSink`), so a report that is written piece by
+/// piece (`JSONReporter.write(_:into:)`) is never held whole in memory.
+public enum ReportOutput {
+    /// How many bytes are gathered before they are written: few system calls, little memory.
+    public static let chunkSize = 1 << 20
+
+    /// Writes what `body` writes into its sink to standard output. A failure to write (a closed pipe) is ignored, as a
+    /// terminal's would be; the rest of the report is then not made.
+    public static func writeToStandardOutput(chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) rethrows {
+        var sink = ByteSink(chunkSize: chunkSize) { writeAll($0, to: STDOUT_FILENO) }
+        try body(&sink)
+        _ = sink.finish()
+    }
+
+    /// Writes what `body` writes into its sink to the file at `path`, atomically: the bytes go to a temporary file beside
+    /// it, which replaces `path` (by renaming) only once all of them are written and synchronised. If anything fails, or
+    /// `body` throws, the temporary file is removed and `path` is left as it was: no reader ever sees half a report.
+    ///
+    /// Throws `ReportOutputError` when the file cannot be written, or what `body` throws.
+    public static func write(toFile path: String, chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) throws {
+        try write(toFile: path, chunkSize: chunkSize, writingWith: { writeAll($0, to: $1) }, body)
+    }
+
+    /// `write(toFile:chunkSize:_:)` with the function that writes the bytes to the temporary file's descriptor (tests
+    /// make it fail part way).
+    static func write(toFile path: String, chunkSize: Int, writingWith writer: @escaping ([UInt8], Int32) -> Bool,
+                      _ body: (inout ByteSink) throws -> Void) throws {
+        let temporary = try TemporaryFile(beside: path)
+        var removeTemporary = true
+        defer {
+            if removeTemporary { unlink(temporary.path) }
+        }
+        var writeError: Int32 = 0
+        let descriptor = temporary.descriptor
+        var sink = ByteSink(chunkSize: chunkSize) { bytes in
+            if writer(bytes, descriptor) { return true }
+            writeError = errno
+            return false
+        }
+        do {
+            try body(&sink)
+        } catch {
+            close(descriptor)
+            throw error
+        }
+        let written = sink.finish()
+        if !written {
+            close(descriptor)
+            throw ReportOutputError(path: path, operation: .write, code: writeError)
+        }
+        // On the disk before it replaces the report: a crash just after the rename leaves the whole new one.
+        if fsync(descriptor) != 0 {
+            let code = errno
+            close(descriptor)
+            throw ReportOutputError(path: path, operation: .write, code: code)
+        }
+        if close(descriptor) != 0 { throw ReportOutputError(path: path, operation: .write, code: errno) }
+        guard rename(temporary.path, path) == 0 else { throw ReportOutputError(path: path, operation: .rename, code: errno) }
+        removeTemporary = false
+    }
+
+    /// Writes all of `bytes` to the descriptor straight from the array (no copy is made), again after an interruption or
+    /// a partial write. False on an error (`errno` says which).
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(descriptor, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    /// A new, empty file beside the target, named after it (`.report.json.<pid>.<random>.tmp`), so that the rename stays
+    /// within one file system.
+    private struct TemporaryFile {
+        var path: String
+        var descriptor: Int32
+
+        init(beside target: String) throws {
+            let slash = target.lastIndex(of: "/")
+            let folder = slash.map { String(target[...$0]) } ?? ""
+            let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
+            var attempt = 0
+            while true {
+                let path = "\(folder).\(name).\(getpid()).\(String(UInt32.random(in: .min ... .max), radix: 16)).tmp"
+                let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+                if descriptor >= 0 {
+                    self.path = path
+                    self.descriptor = descriptor
+                    return
+                }
+                let code = errno
+                attempt += 1
+                // Another file by that name (most unlikely): another name.
+                guard code == EEXIST, attempt < 8 else { throw ReportOutputError(path: target, operation: .create, code: code) }
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+#endif
