@@ -1,5 +1,6 @@
 import AuditEngine
 import RuleSet
+import Schema
 
 /// The report for people, in Chinese: a summary, then the findings grouped by institution,
 /// each with the article it breaks as a Chinese reader writes it.
@@ -11,23 +12,30 @@ public struct TextReporter: Reporter {
     }
 
     public func render(_ report: AuditReport) -> String {
-        var lines: [String] = []
-        let violations = report.findings.filter { $0.status.counts }
-        let exempted = report.findings.filter { $0.status == .exempted }
-        lines.append(bold("机构编制审计报告 · \(report.regionName)（\(report.regionCode)）"))
-        lines.append("数据日期 \(report.asOf)；适用规则 \(report.rulesApplied) 条（规则包：\(report.packs.joined(separator: "、"))）；审计对象 \(report.subjects) 个")
+        var sink = ByteSink()
+        write(report, into: &sink)
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
+    /// Writes the report into `sink` line by line, handing it on after each group of findings: a large report never
+    /// exists whole in memory.
+    public func write(_ report: AuditReport, into sink: inout ByteSink) {
+        let violations = report.findings.count { $0.status.counts }
+        let exempted = report.findings.count { $0.status == .exempted }
+        TextReporter.line(bold("机构编制审计报告 · \(report.regionName)（\(report.regionCode)）"), into: &sink)
+        TextReporter.line("数据日期 \(report.asOf)；适用规则 \(report.rulesApplied) 条（规则包：\(report.packs.joined(separator: "、"))）；审计对象 \(report.subjects) 个", into: &sink)
         let counts = [RuleSeverity.error, .warning, .info].map { severity in
-            "\(severity.label) \(violations.filter { $0.severity == severity }.count)"
+            "\(severity.label) \(report.findings.count { $0.status.counts && $0.severity == severity })"
         }.joined(separator: "，")
-        lines.append("发现违规 \(violations.count) 项（\(counts)），已批准例外 \(exempted.count) 项")
+        TextReporter.line("发现违规 \(violations) 项（\(counts)），已批准例外 \(exempted) 项", into: &sink)
         if report.findings.isEmpty {
-            lines.append("")
-            lines.append("未发现违规。")
+            TextReporter.line("", into: &sink)
+            TextReporter.line("未发现违规。", into: &sink)
         }
         let groups = FindingGroup.grouping(report.findings)
         for group in groups {
-            lines.append("")
-            lines.append(bold("■ " + group.title))
+            TextReporter.line("", into: &sink)
+            TextReporter.line(bold("■ " + group.title), into: &sink)
             for finding in group.findings {
                 let marker: String
                 switch finding.status {
@@ -35,24 +43,30 @@ public struct TextReporter: Reporter {
                 case .exempted: marker = paint("[已批准例外]", "32")
                 case .exemptionExpired: marker = paint("[例外已过期]", "31")
                 }
-                lines.append("  \(marker) \(finding.ruleID) \(finding.title)")
-                lines.append("    \(finding.message)")
+                TextReporter.line("  \(marker) \(finding.ruleID) \(finding.title)", into: &sink)
+                TextReporter.line("    \(finding.message)", into: &sink)
                 if !finding.citations.isEmpty {
-                    lines.append("    依据：" + finding.citations.map(\.text).joined(separator: "；"))
+                    TextReporter.line("    依据：" + finding.citations.map(\.text).joined(separator: "；"), into: &sink)
                 }
                 if let exemption = finding.exemption {
-                    lines.append("    例外：\(exemption.documentNumber)，有效期至 \(exemption.until)（\(exemption.reason)）")
+                    TextReporter.line("    例外：\(exemption.documentNumber)，有效期至 \(exemption.until)（\(exemption.reason)）", into: &sink)
                 }
                 if let location = finding.location {
-                    lines.append("    位置：\(location.path):\(location.line):\(location.column)")
+                    TextReporter.line("    位置：\(location.path):\(location.line):\(location.column)", into: &sink)
                 }
             }
+            sink.flushIfFull()
         }
         for failure in report.failures {
-            lines.append("")
-            lines.append("  [计算错误] \(failure.ruleID) \(failure.subject.id)：\(failure.message)")
+            TextReporter.line("", into: &sink)
+            TextReporter.line("  [计算错误] \(failure.ruleID) \(failure.subject.id)：\(failure.message)", into: &sink)
         }
-        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A line written as its UTF-8 bytes and a line feed.
+    private static func line(_ text: String, into sink: inout ByteSink) {
+        sink.bytes.append(contentsOf: text.utf8)
+        sink.bytes.append(UInt8(ascii: "\n"))
     }
 
     private func bold(_ text: String) -> String { useColor ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
