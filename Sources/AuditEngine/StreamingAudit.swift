@@ -93,11 +93,13 @@ extension AuditEngine {
         // A file's exemptions may come after its institutions: then they are applied to what was found meanwhile now.
         let exemptions = Exemptions(snapshot)
         if plan.data.exemptions.isEmpty, !exemptions.isEmpty {
-            for (rule, outcomes) in parts {
+            // Each rule's outcomes taken out, changed in place and put back: no copy of the findings.
+            for rule in Array(parts.keys) {
+                guard var outcomes = parts.removeValue(forKey: rule) else { continue }
                 for position in outcomes.indices {
-                    exemptions.apply(to: &parts[rule, default: []][position].findings, rule: plan.selected[rule],
-                                     citations: plan.scheduled[rule] ?? [])
+                    exemptions.apply(to: &outcomes[position].findings, rule: plan.selected[rule], citations: plan.scheduled[rule] ?? [])
                 }
+                parts[rule] = outcomes
             }
         }
         if !plan.late.isEmpty {
