@@ -152,11 +152,8 @@ struct StreamingDecoder {
     private static let headerFields: UInt64 = 1 << UInt64(Slots.asOf) | 1 << UInt64(Slots.region)
 
     /// A snapshot file's list of institutions, each handed to `batcher` with the line and column where it starts.
+    /// (A null list is read as the default before this is reached: such a file is not streamed.)
     private mutating func decodeInstitutions(into batcher: InstitutionBatcher) throws(Fallback) {
-        if atNull {
-            batcher.end(line: mark().line, column: mark().column)
-            return
-        }
         guard reader.kind == .sequenceStart else { throw Fallback() }
         while true {
             try advance()
