@@ -4,8 +4,9 @@ import RuleSet
 import Schema
 import SnapshotLoader
 
-/// A folder snapshot audited as it is read, so that memory does not grow with the rosters: each file's institutions are
-/// evaluated while they are whole, then only a projection of them is kept, with the findings.
+/// A snapshot audited as it is read, so that memory does not grow with the rosters: each file's institutions are
+/// evaluated while they are whole, then only a projection of them is kept, with the findings. (A snapshot that is one
+/// file is read in batches of institutions: "a file" below is then one batch.)
 ///
 /// - The rules of an institution, a person or an event that read nothing beyond their subject, its institution, the
 ///   region and the date are evaluated on each file's institutions as the file is read.
@@ -19,6 +20,8 @@ import SnapshotLoader
 ///   the whole snapshot's.
 /// - The rules of the region and of coordination bodies are evaluated at the end on the projected institutions, which
 ///   keep every field these rules read (and ids and names).
+///
+/// - Exemptions that come after the institutions in a snapshot file are applied to what was found before, at the end.
 ///
 /// The report is the one `audit` makes of the snapshot loaded in full. When a rule fits none of the above (it reads
 /// all the institutions or the whole roster for each institution, say), nothing is streamed.
