@@ -39,15 +39,19 @@ public final class TaskQueue<Output: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// Waits for every task submitted, and gives their results in the order of submission.
+    /// Waits for every task submitted, and gives their results in the order of submission (once: the queue keeps none).
     public func finish() -> [Output] {
         if inline { return inlineResults }
         group.wait()
-        return results.withLock { done in
-            (0..<submitted).map { index in
-                guard let output = done[index] else { preconditionFailure("task queue: task \(index) gave no result") }
-                return output
-            }
+        // Taken out, so that the queue holds nothing more of them.
+        let done = results.withLock { done in
+            let taken = done
+            done = [:]
+            return taken
+        }
+        return (0..<submitted).map { index in
+            guard let output = done[index] else { preconditionFailure("task queue: task \(index) gave no result") }
+            return output
         }
     }
 }
