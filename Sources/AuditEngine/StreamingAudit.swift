@@ -248,8 +248,6 @@ struct AuditVisitor: InstitutionVisitor {
     private var personHashes: [UInt64] = []
     private var fileEnds: [(file: Int32, end: Int)] = []
     private var evaluation = Duration.zero
-    private static let staff = SnapshotSchema.institution.requiredSlot("staff")
-    private static let personID = SnapshotSchema.person.requiredSlot("id")
 
     init(plan: StreamPlan) {
         self.plan = plan
@@ -276,12 +274,7 @@ struct AuditVisitor: InstitutionVisitor {
         }
         if !plan.speculative.isEmpty, !institutions.isEmpty {
             if plan.usesRoster {
-                for institution in institutions {
-                    for person in institution.recordValue?[AuditVisitor.staff].listValue ?? [] {
-                        guard let id = person.recordValue?[AuditVisitor.personID].stringValue else { continue }
-                        personHashes.append(PersonHash.of(id))
-                    }
-                }
+                personHashes.append(contentsOf: PersonHash.of(institutions).hashes)
                 fileEnds.append((file, personHashes.count))
             }
             var (outcome, missed) = plan.evaluateSpeculative(institutions, data: plan.fileData(institutions))

@@ -12,6 +12,13 @@ struct CrossChecks {
         var workingAt: [String] = []
         /// Whether a person's secondment began after the snapshot's date, or an event's stages go back in time.
         var hasErrors = false
+
+        /// Adds what was gathered from other institutions.
+        mutating func merge(_ other: RosterFacts) {
+            exemptedPersons.formUnion(other.exemptedPersons)
+            workingAt.append(contentsOf: other.workingAt)
+            hasErrors = hasErrors || other.hasErrors
+        }
     }
 
     let snapshot: Snapshot

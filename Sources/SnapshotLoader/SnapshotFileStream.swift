@@ -58,9 +58,7 @@ extension SnapshotLoader {
         for result in results {
             outputs.append(result.output)
             institutions.append(contentsOf: result.institutions)
-            rosterFacts.exemptedPersons.formUnion(result.facts.exemptedPersons)
-            rosterFacts.workingAt.append(contentsOf: result.facts.workingAt)
-            rosterFacts.hasErrors = rosterFacts.hasErrors || result.facts.hasErrors
+            rosterFacts.merge(result.facts)
         }
         root[Slots.institutions] = .list(institutions)
         let snapshot = Snapshot(root: root, files: [path], path: path)
@@ -148,7 +146,7 @@ public enum PersonHash {
     }
 
     /// The hashes of the ids of the persons on the rosters of `institutions`, and where each institution's end.
-    static func of(_ institutions: [Value]) -> (hashes: [UInt64], ends: [Int]) {
+    public static func of(_ institutions: [Value]) -> (hashes: [UInt64], ends: [Int]) {
         var hashes: [UInt64] = []
         var ends: [Int] = []
         for institution in institutions {

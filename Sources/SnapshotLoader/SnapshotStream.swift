@@ -117,9 +117,7 @@ extension SnapshotLoader {
             guard let result else { return nil }
             outputs.append(result.output)
             institutions.append(contentsOf: result.institutions)
-            rosterFacts.exemptedPersons.formUnion(result.facts.exemptedPersons)
-            rosterFacts.workingAt.append(contentsOf: result.facts.workingAt)
-            rosterFacts.hasErrors = rosterFacts.hasErrors || result.facts.hasErrors
+            rosterFacts.merge(result.facts)
         }
         root[Slots.institutions] = .list(institutions)
         let snapshot = Snapshot(root: root, files: files, path: path)
