@@ -131,30 +131,49 @@ struct RuleRun {
     /// subject (a `Subject`, with its names and ids as strings; its institution; its place in the snapshot) is read
     /// from the frame only for a finding or a failure.
     private mutating func evaluate(subjects base: UnsafePointer<Value>, count: Int) {
-        // The plan is taken out of `self` once for all the subjects: its closures are then called without
-        // reference counting, which calling them through `self` (mutated meanwhile) would cost at each call.
+        // The plan's closures are taken out once for all the subjects and passed down as arguments: they are then
+        // called without reference counting, which loading them from the plan (a class) cost at each call.
         let plan = plan
+        let steps = SubjectSteps(plan)
         for offset in 0..<count {
             frame.bind(plan.it, to: base + offset)
-            evaluate(plan)
+            evaluate(steps, eachSlot: plan.eachSlot)
         }
         frame.bind(plan.it, to: nil)
     }
 
-    private mutating func evaluate(_ plan: SubjectPlan) {
+    /// The closures of a `SubjectPlan`, as a value passed to the evaluation of each subject. A missing `when` is a
+    /// condition that always holds: a closure called from an optional is copied (retained and released) first.
+    private struct SubjectSteps {
+        let whenFirst: @Sendable (inout EvalFrame) throws -> Bool
+        let whenPerElement: @Sendable (inout EvalFrame) throws -> Bool
+        let each: Evaluator?
+        let holds: @Sendable (inout EvalFrame) throws -> Bool
+
+        // Not with `??`: a generic function would wrap the closures in conversion thunks, one more call each time.
+        init(_ plan: SubjectPlan) {
+            let always: @Sendable (inout EvalFrame) throws -> Bool = { _ in true }
+            if let when = plan.whenFirst { whenFirst = when } else { whenFirst = always }
+            if let when = plan.whenPerElement { whenPerElement = when } else { whenPerElement = always }
+            each = plan.each
+            holds = plan.holds
+        }
+    }
+
+    private mutating func evaluate(_ steps: borrowing SubjectSteps, eachSlot: Int?) {
         frame.steps = 0
         do {
-            if let when = plan.whenFirst, try !when(&frame) { return }
-            if let each = plan.each, let slot = plan.eachSlot {
+            if try !steps.whenFirst(&frame) { return }
+            if let each = steps.each, let slot = eachSlot {
                 guard case .list(let items) = try each(&frame), !items.isEmpty else { return }
                 for item in items {
                     frame.slots[slot] = item
-                    if let when = plan.whenPerElement, try !when(&frame) { continue }
-                    try evaluateOne(plan, element: item)
+                    if try !steps.whenPerElement(&frame) { continue }
+                    try evaluateOne(steps.holds, element: item)
                 }
             } else {
-                if let when = plan.whenPerElement, try !when(&frame) { return }
-                try evaluateOne(plan, element: nil)
+                if try !steps.whenPerElement(&frame) { return }
+                try evaluateOne(steps.holds, element: nil)
             }
         } catch let error as EvalError {
             failures.append(EvaluationFailure(ruleID: rule.id, subject: currentSubject(), message: error.message, ruleLocation: rule.location))
@@ -202,8 +221,8 @@ struct RuleRun {
         }
     }
 
-    private mutating func evaluateOne(_ plan: SubjectPlan, element: Value?) throws {
-        guard try !plan.holds(&frame) else { return }
+    private mutating func evaluateOne(_ holds: @Sendable (inout EvalFrame) throws -> Bool, element: Value?) throws {
+        guard try !holds(&frame) else { return }
         try report(element: element)
     }
 
