@@ -162,15 +162,21 @@ struct FileFacts: Sendable {
     let asOf: CivilDate
     let exemptionSubjects: Set<String>
 
+    /// The persons are read in place (copying each one's record out of the list retained and released it per person).
     func gather(_ institutions: [Value], into facts: inout CrossChecks.RosterFacts) {
+        let (staffSlot, workingAtSlot, secondedSinceSlot, idSlot) = (Slots.staff, Slots.workingAt, Slots.secondedSince, Slots.personID)
         for value in institutions {
             guard let institution = value.recordValue else { continue }
-            for person in institution[Slots.staff].listValue ?? [] {
-                guard let person = person.recordValue else { continue }
-                if let workingAt = person[Slots.workingAt].stringValue { facts.workingAt.append(workingAt) }
-                if let since = person[Slots.secondedSince].dateValue, since > asOf { facts.hasErrors = true }
-                if !exemptionSubjects.isEmpty, let id = person[Slots.personID].stringValue, exemptionSubjects.contains(id) {
-                    facts.exemptedPersons.insert(id)
+            if case .list(let staff) = institution[staffSlot] {
+                staff.withUnsafeBufferPointer { persons in
+                    for place in persons.indices {
+                        guard case .record(let person) = persons[place] else { continue }
+                        if case .string(let workingAt) = person[workingAtSlot] { facts.workingAt.append(workingAt) }
+                        if case .date(let since) = person[secondedSinceSlot], since > asOf { facts.hasErrors = true }
+                        if !exemptionSubjects.isEmpty, case .string(let id) = person[idSlot], exemptionSubjects.contains(id) {
+                            facts.exemptedPersons.insert(id)
+                        }
+                    }
                 }
             }
             for event in institution[Slots.events].listValue ?? [] {
