@@ -37,6 +37,26 @@ import Testing
         #expect(SnapshotSchema.category.index(of: "goverment_department") == nil)
     }
 
+    /// The byte look-up used by the snapshot decoder gives the same answer as the `String` one, for every spelling
+    /// of every enumeration and for texts that are almost a spelling (a letter more or less, another case, spaces).
+    @Test func byteLookupAgreesWithTextLookup() {
+        for enumType in SnapshotSchema.enums {
+            var texts: [String] = ["", " ", "x", "\t"]
+            for enumCase in enumType.cases {
+                for spelling in [enumCase.name, enumCase.label] + enumCase.aliases {
+                    texts += [spelling, spelling + "s", String(spelling.dropLast()), spelling.uppercased(), " " + spelling,
+                              spelling + " ", spelling.replacingOccurrences(of: "(", with: "（")]
+                }
+            }
+            for text in texts {
+                let bytes = Array(text.utf8)
+                let byBytes = bytes.withUnsafeBufferPointer { enumType.index(ofUTF8: $0) }
+                #expect(byBytes == enumType.index(of: text), "\(enumType.name): '\(text)'")
+            }
+        }
+        #expect(Array("public_service".utf8).withUnsafeBufferPointer { SnapshotSchema.establishment.index(ofUTF8: $0) } != nil)
+    }
+
     @Test func ranksAreOrderedHighestFirst() {
         #expect(SnapshotSchema.rank.ordered)
         #expect(SnapshotSchema.rank.cases.first?.name == "ministry")
