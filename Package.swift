@@ -34,7 +34,7 @@ let package = Package(
         // The rule expression language: parsing, type checking against the schema, compiling to closures.
         .target(name: "RuleLanguage", dependencies: ["Schema", "Diagnostics"]),
         // Rule files decoded, checked against the schema and the catalogue, and compiled.
-        .target(name: "RuleSet", dependencies: ["RuleLanguage", "Catalog", "SnapshotLoader", "YAMLLoader", "Schema", "Diagnostics"]),
+        .target(name: "RuleSet", dependencies: ["RuleLanguage", "Catalog", "SnapshotLoader", "YAMLLoader", "Schema", "Diagnostics", "WorkerPool"]),
         // Rules evaluated over snapshots: findings, exemptions, citations in force.
         .target(name: "AuditEngine", dependencies: ["RuleSet", "RuleLanguage", "Catalog", "SnapshotLoader", "Schema", "Diagnostics", "WorkerPool"]),
         // Staffing statistics of a snapshot: approved against actual, 空编, 超编, leader posts, limits used.

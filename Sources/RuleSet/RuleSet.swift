@@ -1,6 +1,7 @@
 import Catalog
 import Diagnostics
 import Foundation
+import WorkerPool
 import YAMLLoader
 
 /// Every rule pack under a rules folder (`Rules/<pack>/*.yaml`), with the catalogue
@@ -38,8 +39,8 @@ public struct RuleSet: Sendable {
         public var sources: SourceFileSet
     }
 
-    /// Loads `directory/catalog` and every pack folder beside it.
-    public static func load(directory: String) -> LoadResult {
+    /// Loads `directory/catalog` and every pack folder beside it; the rule files are compiled by `workers`.
+    public static func load(directory: String, workers: WorkerPool = .perProcessor) -> LoadResult {
         var engine = DiagnosticEngine()
         var sources = SourceFileSet()
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
@@ -56,32 +57,27 @@ public struct RuleSet: Sendable {
             return LoadResult(ruleSet: RuleSet(rules: [], packs: [], catalog: catalogResult.catalog, directory: base), diagnostics: engine, sources: sources)
         }
         let entries = ((try? manager.contentsOfDirectory(atPath: base)) ?? []).sorted()
+        // Every rule file, pack after pack; pack.yaml's problems come before its files' (in the order of `units`).
+        var units: [LoadUnit] = []
         for pack in entries where pack != "catalog" && !pack.hasPrefix(".") {
             var packIsDirectory: ObjCBool = false
             guard manager.fileExists(atPath: base + "/" + pack, isDirectory: &packIsDirectory), packIsDirectory.boolValue else { continue }
             packs.append(pack)
-            let regions = packRegions(base + "/" + pack + "/pack.yaml", engine: &engine)
+            var packEngine = DiagnosticEngine()
+            let regions = packRegions(base + "/" + pack + "/pack.yaml", engine: &packEngine)
+            units.append(.pack(packEngine))
             for file in yamlFiles(in: base + "/" + pack) where !file.hasSuffix("/pack.yaml") {
-                guard let data = manager.contents(atPath: file) else {
-                    engine.emit(Diagnostic("rules.unreadable", message: "无法读取文件", at: SourceLocation(path: file, line: 1, column: 1)))
-                    continue
-                }
-                let source = SourceFile(path: file, bytes: [UInt8](data))
-                let parsed = YAMLParser.parse(source)
-                var hadProblem = !parsed.errors.isEmpty
-                for error in parsed.errors { engine.emit(error.diagnostic) }
-                if let root = parsed.root, parsed.errors.isEmpty {
-                    var decoder = RuleDecoder(file: source, pack: pack, catalog: catalogResult.catalog)
-                    rules.append(contentsOf: decoder.decodeFile(root).map { rule in
-                        var scoped = rule
-                        scoped.regions = regions
-                        return scoped
-                    })
-                    engine.emit(contentsOf: decoder.diagnostics)
-                    hadProblem = hadProblem || !decoder.diagnostics.isEmpty
-                }
-                if hadProblem { sources.add(source) }
+                units.append(.file(path: file, pack: pack, regions: regions))
             }
+        }
+        // Files are read, parsed and compiled in parallel (each depends only on the catalogue), then taken in order:
+        // the rules and the diagnostics are the same whatever the number of workers.
+        let (catalog, pieces) = (catalogResult.catalog, units)
+        let loaded = workers.map(pieces.count) { index in RuleSet.load(pieces[index], catalog: catalog) }
+        for unit in loaded {
+            engine.merge(unit.diagnostics)
+            rules.append(contentsOf: unit.rules)
+            if let source = unit.problemSource { sources.add(source) }
         }
         // Rule ids are unique across packs; an override names a rule that exists.
         var seen: [String: Rule] = [:]
@@ -110,6 +106,49 @@ public struct RuleSet: Sendable {
         unique.sort { $0.id < $1.id }
         return LoadResult(ruleSet: RuleSet(rules: unique, packs: packs, catalog: catalogResult.catalog, directory: base),
                           diagnostics: engine, sources: sources)
+    }
+
+    /// A piece of `load`'s work: the problems of a pack's `pack.yaml`, or a rule file to read.
+    enum LoadUnit: Sendable {
+        case pack(DiagnosticEngine)
+        case file(path: String, pack: String, regions: [String]?)
+    }
+
+    /// What one piece of work gave: rules, problems, and the file's text when it had problems (to show them).
+    struct LoadedUnit: Sendable {
+        var rules: [Rule] = []
+        var diagnostics = DiagnosticEngine()
+        var problemSource: SourceFile?
+    }
+
+    /// Reads, parses and compiles one rule file (or passes a pack's problems on).
+    static func load(_ unit: LoadUnit, catalog: RegulationCatalog) -> LoadedUnit {
+        var loaded = LoadedUnit()
+        switch unit {
+        case .pack(let engine):
+            loaded.diagnostics = engine
+        case let .file(path, pack, regions):
+            guard let data = FileManager.default.contents(atPath: path) else {
+                loaded.diagnostics.emit(Diagnostic("rules.unreadable", message: "无法读取文件", at: SourceLocation(path: path, line: 1, column: 1)))
+                return loaded
+            }
+            let source = SourceFile(path: path, bytes: [UInt8](data))
+            let parsed = YAMLParser.parse(source)
+            var hadProblem = !parsed.errors.isEmpty
+            for error in parsed.errors { loaded.diagnostics.emit(error.diagnostic) }
+            if let root = parsed.root, parsed.errors.isEmpty {
+                var decoder = RuleDecoder(file: source, pack: pack, catalog: catalog)
+                loaded.rules = decoder.decodeFile(root).map { rule in
+                    var scoped = rule
+                    scoped.regions = regions
+                    return scoped
+                }
+                loaded.diagnostics.emit(contentsOf: decoder.diagnostics)
+                hadProblem = hadProblem || !decoder.diagnostics.isEmpty
+            }
+            if hadProblem { loaded.problemSource = source }
+        }
+        return loaded
     }
 
     /// `pack.yaml`: `pack`, `title`, `local`, and `regions` (region-code prefixes where a local pack applies).

@@ -415,3 +415,34 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(report.failures.map(\.subject.id) == expected)
     }
 }
+
+/// Rule files are compiled in parallel; what a load gives must not depend on the number of workers.
+@Suite struct ParallelRuleLoadingTests {
+    @Test func theRulesAndTheProblemsAreTheSameWhateverTheNumberOfWorkers() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: TestSupport.path("Rules/catalog"), toPath: directory.appendingPathComponent("catalog").path)
+        // Two copies of real packs (so every rule id is there twice: duplicates across packs), and a pack of broken files.
+        for (pack, copy) in [("gwy486", "a-gwy486"), ("gwy486", "c-gwy486-again"), ("tiaoli", "d-tiaoli")] {
+            try FileManager.default.copyItem(atPath: TestSupport.path("Rules/\(pack)"), toPath: directory.appendingPathComponent(copy).path)
+        }
+        try TestSupport.write("pack: b\ntitel: 坏的包\n", to: "b-broken/pack.yaml", in: directory)
+        try TestSupport.write("- id: [unclosed\n", to: "b-broken/1-syntax.yaml", in: directory)
+        try TestSupport.write("- id: B-X-001\n  titel: 拼错的字段\n", to: "b-broken/2-fields.yaml", in: directory)
+        let loads = [1, 2, 5].map { RuleSet.load(directory: directory.path, workers: WorkerPool(workers: $0)) }
+        let first = try #require(loads.first)
+        #expect(first.ruleSet.rules.count > 20)
+        #expect(first.diagnostics.diagnostics.count > 20)
+        #expect(Set(first.diagnostics.diagnostics.map(\.id.rawValue)).isSuperset(of: ["rules.duplicateID", "rules.unknownField"]))
+        for load in loads.dropFirst() {
+            #expect(load.ruleSet.rules.map(\.id) == first.ruleSet.rules.map(\.id))
+            #expect(load.ruleSet.rules.map(\.location) == first.ruleSet.rules.map(\.location))
+            #expect(load.diagnostics.diagnostics == first.diagnostics.diagnostics)
+            #expect(load.ruleSet.packs == first.ruleSet.packs)
+            for diagnostic in first.diagnostics.diagnostics {
+                guard let path = diagnostic.location?.path else { continue }
+                #expect(load.sources[path]?.bytes == first.sources[path]?.bytes, "\(path)")
+            }
+        }
+    }
+}

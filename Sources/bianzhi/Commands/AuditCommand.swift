@@ -69,10 +69,10 @@ struct AuditCommand: ParsableCommand {
         progress.advance("读取规则")
         let clock = ContinuousClock()
         let started = clock.now
-        let ruleSet = try Loading.rules(reportOptions.rules, progress: progress)
+        let workers = jobs.map { WorkerPool(workers: $0) } ?? .perProcessor
+        let ruleSet = try Loading.rules(reportOptions.rules, workers: workers, progress: progress)
         let rulesRead = clock.now
         progress.advance("读取快照")
-        let workers = jobs.map { WorkerPool(workers: $0) } ?? .perProcessor
         let engine = AuditEngine(ruleSet: ruleSet, workers: workers)
         let selection = only.isEmpty ? nil : Set(only)
         // The snapshot is audited as it is read (a folder file by file, one file in batches of institutions), keeping
