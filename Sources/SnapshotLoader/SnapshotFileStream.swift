@@ -279,8 +279,9 @@ enum LineStarts {
                     let target = wanted[next]
                     while position + 8 <= limit {
                         let word = UnsafeRawPointer(start + position).loadUnaligned(as: UInt64.self)
-                        guard LineStarts.zeroBytes(word ^ LineStarts.carriageReturns) | LineStarts.zeroBytes(word ^ LineStarts.leadsC2)
-                            | LineStarts.zeroBytes(word ^ LineStarts.leadsE2) == 0 else { break }
+                        // A byte with bit 5 set is 0xE2 exactly when it was 0xC2 or 0xE2: one test for both leads.
+                        guard LineStarts.zeroBytes(word ^ LineStarts.carriageReturns)
+                            | LineStarts.zeroBytes((word | LineStarts.bit5) ^ LineStarts.leadsE2) == 0 else { break }
                         // One bit per `\n`, at the bottom of its byte, added up by the multiplication into the top byte.
                         let breaks = Int32(truncatingIfNeeded: ((LineStarts.zeroBytes(word ^ LineStarts.newlines) >> 7) &* 0x0101_0101_0101_0101) >> 56)
                         guard line + breaks < target else { break }
@@ -324,7 +325,7 @@ enum LineStarts {
 
     private static let newlines: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
     private static let carriageReturns: UInt64 = 0x0D0D_0D0D_0D0D_0D0D
-    private static let leadsC2: UInt64 = 0xC2C2_C2C2_C2C2_C2C2
+    private static let bit5: UInt64 = 0x2020_2020_2020_2020
     private static let leadsE2: UInt64 = 0xE2E2_E2E2_E2E2_E2E2
 
     /// The high bit of each byte of `word` that is zero, and no other bit.
