@@ -18,6 +18,9 @@ struct RuleRun {
         let whenPerElement: (@Sendable (inout EvalFrame) throws -> Bool)?
         let each: Evaluator?
         let eachSlot: Int?
+        /// The field tests on the institution that `when` starts with (see `LeadingTests`), applied once per institution
+        /// for a rule on persons or events: when one fails, `when` fails for every person on the roster, every event.
+        let institutionTests: FieldGuard?
         /// Computes the named values (`let`) into their slots, in order, then whether `require` holds: one closure,
         /// each step calling the next one it holds (calling them from a list cost a retain and a release each).
         let holds: @Sendable (inout EvalFrame) throws -> Bool
@@ -26,7 +29,12 @@ struct RuleRun {
             it = rule.bindings.it
             institution = rule.bindings.institution
             let when = rule.when?.condition
-            whenFirst = rule.whenReadsEach ? nil : when
+            let leading = rule.whenReadsEach ? nil : rule.when?.leadingTests
+            let onInstitution = rule.bindings.institution.flatMap { leading?.tests(on: $0) } ?? []
+            institutionTests = FieldGuard(onInstitution)
+            // A condition that is nothing but these tests needs no call once they hold.
+            let covered = leading.map { $0.coversAll && $0.tests.count == onInstitution.count } ?? false
+            whenFirst = rule.whenReadsEach || covered ? nil : when
             whenPerElement = rule.whenReadsEach ? when : nil
             each = rule.each?.evaluate
             eachSlot = rule.bindings.each
@@ -117,6 +125,11 @@ struct RuleRun {
             guard case .record(let record) = institution.pointee,
                   case .list(let subjects) = record[rule.scope == .person ? RuleRun.staff : RuleRun.events], !subjects.isEmpty else { return }
             if let element = plan.institution { frame.bind(element, to: institution) }
+            // `when` fails for every subject of an institution that fails one of these.
+            if let tests = plan.institutionTests, !tests.holds(in: frame) {
+                if let element = plan.institution { frame.bind(element, to: nil) }
+                return
+            }
             subjects.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 evaluate(subjects: base, count: buffer.count)

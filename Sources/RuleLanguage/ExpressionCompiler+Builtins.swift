@@ -282,7 +282,8 @@ extension ExpressionCompiler {
             guard value.type.isOptional || arguments[0].path.map({ narrowedPaths.contains($0) }) == true else {
                 return fail("sema.notOptional", "'\(arguments[0].path ?? "该值")' 不可能为空，不需要 has(…)", at: arguments[0].range)
             }
-            return folded(Typed(test: value.operand.predicate(IsPresent())), value)
+            let operand = value.operand
+            return folded(Typed(test: operand.predicate(IsPresent()), leading: operand.fieldTest(.present, negate: false, when: true)), value)
 
         case "date":
             if arguments.count == 1, case .string(let text) = arguments[0].kind {

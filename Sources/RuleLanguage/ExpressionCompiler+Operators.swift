@@ -39,7 +39,8 @@ extension ExpressionCompiler {
             let c = r.test
             if op == .and {
                 return folded(Typed(.bool, { frame in try a(&frame) ? try b(&frame) : .bool(false) },
-                                    test: { frame in try a(&frame) ? try c(&frame) : false }), l, r)
+                                    test: { frame in try a(&frame) ? try c(&frame) : false },
+                                    leading: LeadingTests.conjunction(l.leadingTests, r.leadingTests)), l, r)
             }
             return folded(Typed(.bool, { frame in try a(&frame) ? .bool(true) : try b(&frame) },
                                 test: { frame in try a(&frame) ? true : try c(&frame) }), l, r)
@@ -152,9 +153,12 @@ extension ExpressionCompiler {
     static func equality(_ left: Operand, _ right: Operand, negate: Bool) -> Typed {
         if case .constant(let constant) = right {
             if case .enumCase(let index) = constant {
-                return Typed(test: left.predicate(IsEnumCase(index: index, negate: negate)))
+                let leading = left.fieldTest(.enumIn(1 << UInt64(index)), negate: negate, when: (0..<64).contains(index))
+                return Typed(test: left.predicate(IsEnumCase(index: index, negate: negate)), leading: leading)
             }
-            return Typed(test: left.predicate(IsEqual(value: constant, negate: negate)))
+            // `x != null` is `has(x)`.
+            let leading = left.fieldTest(.present, negate: !negate, when: constant.isNull)
+            return Typed(test: left.predicate(IsEqual(value: constant, negate: negate)), leading: leading)
         }
         return Typed(test: predicate(left, right, AreEqual(negate: negate)))
     }
@@ -168,7 +172,8 @@ extension ExpressionCompiler {
             return true
         }
         if smallEnums {
-            return Typed(test: operand.predicate(IsEnumCaseIn(cases: mask, negate: negate)))
+            return Typed(test: operand.predicate(IsEnumCaseIn(cases: mask, negate: negate)),
+                         leading: operand.fieldTest(.enumIn(mask), negate: negate, when: true))
         }
         return Typed(test: operand.predicate(IsIn(values: Set(items), negate: negate)))
     }
@@ -215,6 +220,14 @@ extension ExpressionCompiler {
         default:
             return a == b
         }
+    }
+}
+
+extension Operand {
+    /// The field test `kind` of this operand, when it is a field path (and `condition` holds): see `FieldTest`.
+    func fieldTest(_ kind: FieldTest.Kind, negate: Bool, when condition: Bool) -> LeadingTests? {
+        guard condition, case .access(let access) = self else { return nil }
+        return .single(FieldTest(access: access, kind: kind, negate: negate))
     }
 }
 

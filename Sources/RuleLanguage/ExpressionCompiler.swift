@@ -211,7 +211,10 @@ public struct ExpressionCompiler {
             guard let inner = compile(operand, expected: .bool),
                   let checked = requireType(inner, .bool, at: operand.range, what: "not 的操作数") else { return nil }
             let test = checked.test
-            return folded(Typed(test: { frame in !(try test(&frame)) }), checked)
+            // `not` of one field test is that test reversed.
+            var leading: LeadingTests?
+            if let inner = checked.leadingTests, inner.coversAll, inner.tests.count == 1 { leading = .single(inner.tests[0].negated) }
+            return folded(Typed(test: { frame in !(try test(&frame)) }, leading: leading), checked)
         case .negate(let operand):
             guard let inner = compile(operand, expected: .int),
                   let checked = requireType(inner, .int, at: operand.range, what: "负号的操作数") else { return nil }

@@ -20,15 +20,18 @@ public struct Typed: Sendable {
         let test: Predicate?
         /// For a list: its number of elements, computed without making the list.
         let length: Length?
+        /// For a condition: the field tests it starts with (see `LeadingTests`).
+        let leading: LeadingTests?
 
         init(type: RuleType, evaluate: @escaping Evaluator, constant: Value? = nil, access: Access? = nil, test: Predicate? = nil,
-             length: Length? = nil) {
+             length: Length? = nil, leading: LeadingTests? = nil) {
             self.type = type
             self.evaluate = evaluate
             self.constant = constant
             self.access = access
             self.test = test
             self.length = length
+            self.leading = leading
         }
     }
 
@@ -37,7 +40,10 @@ public struct Typed: Sendable {
 
     public var type: RuleType {
         get { parts.type }
-        set { parts = Parts(type: newValue, evaluate: parts.evaluate, constant: parts.constant, access: parts.access, test: parts.test, length: parts.length) }
+        set {
+            parts = Parts(type: newValue, evaluate: parts.evaluate, constant: parts.constant, access: parts.access, test: parts.test, length: parts.length,
+                          leading: parts.leading)
+        }
     }
 
     /// Inlinable, so that the engine calls the closure without retaining and releasing it each time.
@@ -89,12 +95,28 @@ public struct Typed: Sendable {
         parts = Parts(type: type, evaluate: evaluate, test: test)
     }
 
+    /// A condition made of field tests (see `FieldTest`), with `test` the closure that computes the same answer.
+    init(test: @escaping Predicate, leading: LeadingTests?) {
+        parts = Parts(type: .bool, evaluate: { frame in .bool(try test(&frame)) }, test: test, leading: leading)
+    }
+
+    /// The same, with its own `evaluate` (see `init(_:_:test:)`).
+    init(_ type: RuleType, _ evaluate: @escaping Evaluator, test: @escaping Predicate, leading: LeadingTests?) {
+        parts = Parts(type: type, evaluate: evaluate, test: test, leading: leading)
+    }
+
+    /// For a condition: the field tests it starts with, which the engine applies before calling `condition`
+    /// (see `LeadingTests`). Nil when it starts with anything else.
+    public var leadingTests: LeadingTests? { parts.leading }
+
     init(constant value: Value, type: RuleType) {
         parts = Parts(type: type, evaluate: { _ in value }, constant: value)
     }
 
     init(_ type: RuleType, access: Access) {
-        parts = Parts(type: type, evaluate: access.evaluator(), access: access)
+        // A boolean field, as a condition, is the test that it is `true`.
+        let leading = type == .bool ? LeadingTests.single(FieldTest(access: access, kind: .isTrue, negate: false)) : nil
+        parts = Parts(type: type, evaluate: access.evaluator(), access: access, leading: leading)
     }
 
     /// The same expression with another static type (the result of `??`).
