@@ -81,9 +81,9 @@ public struct LeadingTests: Sendable {
     }
 }
 
-/// Field tests applied together, all to hold: the engine's check of a subject (or of its institution) before its condition.
-/// The tests are kept in memory of their own and read in place, so that a check costs a call and the tests' loads and
-/// comparisons, without counting references.
+/// Field tests applied together, all to hold: the engine's check of an institution before the persons on its roster
+/// (or its events) are evaluated. The tests are kept in memory of their own and read in place, so that a check costs
+/// a call and the tests' loads and comparisons, without counting references.
 /// (Sendable: the tests are written once, when it is made, and only read after.)
 public final class FieldGuard: @unchecked Sendable {
     private let tests: UnsafeMutablePointer<FieldTest>
