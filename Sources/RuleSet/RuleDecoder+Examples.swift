@@ -106,7 +106,7 @@ extension RuleDecoder {
                     error("rule.typeMismatch", "示例应为映射（一个\(scope.label)或 snapshot: {...}）", at: item)
                     continue
                 }
-                let (tree, findings) = exampleTree(item, scope: scope)
+                let findings = RuleDecoder.split(item, removing: ["findings"]).1["findings"]
                 var expected: Int?
                 if let findings {
                     expected = findings.scalar.flatMap { Int($0.value) }
@@ -114,6 +114,8 @@ extension RuleDecoder {
                         error("rule.typeMismatch", "findings 只用于违规示例，应为正整数", at: findings)
                     }
                 }
+                guard self.examples == .decoded else { continue }
+                let (tree, _) = exampleTree(item, scope: scope)
                 let result = SnapshotLoader().load(root: tree, path: file.path)
                 for diagnostic in result.diagnostics.diagnostics {
                     var copy = diagnostic

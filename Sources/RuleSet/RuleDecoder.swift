@@ -13,12 +13,15 @@ struct RuleDecoder {
     let pack: String
     let catalog: RegulationCatalog
     private let locator: ExpressionLocator
+    /// Whether examples are made into snapshots or only their form checked.
+    let examples: RuleSet.ExampleReading
     var diagnostics: [Diagnostic] = []
 
-    init(file: SourceFile, pack: String, catalog: RegulationCatalog) {
+    init(file: SourceFile, pack: String, catalog: RegulationCatalog, examples: RuleSet.ExampleReading = .decoded) {
         self.file = file
         self.pack = pack
         self.catalog = catalog
+        self.examples = examples
         self.locator = ExpressionLocator(file: file)
     }
 

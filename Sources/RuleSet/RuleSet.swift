@@ -39,8 +39,19 @@ public struct RuleSet: Sendable {
         public var sources: SourceFileSet
     }
 
+    /// How far `load` reads the rules' examples.
+    public enum ExampleReading: Sendable {
+        /// Each example is made into a snapshot, and what is wrong with it reported: for `validate`, `test` and whatever
+        /// shows or runs the examples.
+        case decoded
+        /// Only their form is checked (both kinds given, each a mapping, `findings` a positive number on a violating one),
+        /// and the rules carry no examples. An audit, which never evaluates the examples, reads the rules so: making them
+        /// into snapshots was about two fifths of the work of loading the rules, before any of the audit's own work.
+        case formOnly
+    }
+
     /// Loads `directory/catalog` and every pack folder beside it; the rule files are compiled by `workers`.
-    public static func load(directory: String, workers: WorkerPool = .perProcessor) -> LoadResult {
+    public static func load(directory: String, workers: WorkerPool = .perProcessor, examples: ExampleReading = .decoded) -> LoadResult {
         var engine = DiagnosticEngine()
         var sources = SourceFileSet()
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
@@ -73,7 +84,7 @@ public struct RuleSet: Sendable {
         // Files are read, parsed and compiled in parallel (each depends only on the catalogue), then taken in order:
         // the rules and the diagnostics are the same whatever the number of workers.
         let (catalog, pieces) = (catalogResult.catalog, units)
-        let loaded = workers.map(pieces.count) { index in RuleSet.load(pieces[index], catalog: catalog) }
+        let loaded = workers.map(pieces.count) { index in RuleSet.load(pieces[index], catalog: catalog, examples: examples) }
         for unit in loaded {
             engine.merge(unit.diagnostics)
             rules.append(contentsOf: unit.rules)
@@ -122,7 +133,7 @@ public struct RuleSet: Sendable {
     }
 
     /// Reads, parses and compiles one rule file (or passes a pack's problems on).
-    static func load(_ unit: LoadUnit, catalog: RegulationCatalog) -> LoadedUnit {
+    static func load(_ unit: LoadUnit, catalog: RegulationCatalog, examples: ExampleReading = .decoded) -> LoadedUnit {
         var loaded = LoadedUnit()
         switch unit {
         case .pack(let engine):
@@ -137,7 +148,7 @@ public struct RuleSet: Sendable {
             var hadProblem = !parsed.errors.isEmpty
             for error in parsed.errors { loaded.diagnostics.emit(error.diagnostic) }
             if let root = parsed.root, parsed.errors.isEmpty {
-                var decoder = RuleDecoder(file: source, pack: pack, catalog: catalog)
+                var decoder = RuleDecoder(file: source, pack: pack, catalog: catalog, examples: examples)
                 loaded.rules = decoder.decodeFile(root).map { rule in
                     var scoped = rule
                     scoped.regions = regions

@@ -445,4 +445,45 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
             }
         }
     }
+
+    /// Read for an audit (examples checked for their form only), the project's rules are the same rules, compiled the same
+    /// way, without their examples; problems in the form of the examples are still found, at the same place.
+    @Test func rulesReadForAnAuditAreTheSameRulesWithoutTheirExamples() throws {
+        let decoded = RuleSet.load(directory: TestSupport.path("Rules"))
+        let formOnly = RuleSet.load(directory: TestSupport.path("Rules"), examples: .formOnly)
+        #expect(!formOnly.diagnostics.hasErrors)
+        #expect(formOnly.ruleSet.rules.map(\.id) == decoded.ruleSet.rules.map(\.id))
+        #expect(formOnly.ruleSet.rules.map(\.location) == decoded.ruleSet.rules.map(\.location))
+        #expect(formOnly.ruleSet.rules.map(\.slotCount) == decoded.ruleSet.rules.map(\.slotCount))
+        #expect(formOnly.ruleSet.rules.map(\.fieldsRead) == decoded.ruleSet.rules.map(\.fieldsRead))
+        #expect(decoded.ruleSet.rules.allSatisfy { !$0.examples.isEmpty })
+        #expect(formOnly.ruleSet.rules.allSatisfy { $0.examples.isEmpty })
+
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: TestSupport.path("Rules/catalog"), toPath: directory.appendingPathComponent("catalog").path)
+        let rule = """
+        - id: T-ST-001
+          title: 超编
+          severity: error
+          scope: institution
+          require: count(it.staff, p -> p.establishment == administrative) <= it.approved.staffing.administrative
+          message: "{it.name}超编"
+          cite:
+            - {source: gwy486, article: 6, paragraph: 2}
+          examples:
+            compliant:
+              - {approved: {staffing: {administrative: 1}}, staff: [{id: P1, establishment: administrative}], findings: 1}
+            violating:
+              - {approved: {staffing: {administrative: 0}}, staff: [{id: P1, establishment: administrativ}]}
+
+        """
+        try TestSupport.write(rule, to: "t/rules.yaml", in: directory)
+        let full = RuleSet.load(directory: directory.path).diagnostics.diagnostics
+        let form = RuleSet.load(directory: directory.path, examples: .formOnly).diagnostics.diagnostics
+        // The misplaced `findings` is a problem of form; the misspelt value, inside the example's snapshot, is not.
+        #expect(form.map(\.id.rawValue) == ["rule.typeMismatch"])
+        #expect(full.contains { $0 == form[0] })
+        #expect(full.contains { $0.id.rawValue.hasPrefix("rule.example.") })
+    }
 }

@@ -73,6 +73,36 @@ import Testing
                 token: "{approved: {staffing: {administrative: 0}}", context: "administrative: 0}}, staff", id: "rule.exampleMismatch"),
     ]
 
+    /// An example that is not a valid snapshot is refused by `validate` and `test` at its line; `audit` only checks the form of the
+    /// examples (it never runs them), so it audits with the rule. A rule without examples is refused by all three.
+    @Test func anExampleThatDoesNotDecodeIsForValidateAndTestNotForAudit() throws {
+        let text = ValidateBadRuleTests.rule.replacingOccurrences(of: "staff: [{id: P1, establishment: administrative}]}\n    violating:",
+                                                                 with: "staff: [{id: P1, establishment: administrativ}]}\n    violating:")
+        #expect(text != ValidateBadRuleTests.rule)
+        let directory = try ValidateBadRuleTests.rulesFolder(text)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let validate = try CLIRunner.run(["validate", directory.path])
+        #expect(validate.status == 1)
+        let where_ = ValidateBadRuleTests.position(of: "administrativ}", onLineWith: "administrativ}", in: text)
+        #expect(validate.stdout.contains("test/rules.yaml:\(where_)") || validate.stderr.contains("test/rules.yaml:\(where_)"),
+                "\(validate.stdout)\(validate.stderr)")
+        let cases = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cases) }
+        #expect(try CLIRunner.run(["test", directory.path, "--cases", cases.path, "--quiet"]).status != 0)
+        let audit = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--rules", directory.path, "--format", "json"])
+        #expect(audit.status == 1, "\(audit.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(audit.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        #expect(!findings.isEmpty && findings.allSatisfy { $0["rule"] as? String == "T-ST-001" })
+
+        let withoutExamples = ValidateBadRuleTests.rule.components(separatedBy: "  examples:\n")[0]
+        let bare = try ValidateBadRuleTests.rulesFolder(withoutExamples)
+        defer { try? FileManager.default.removeItem(at: bare) }
+        let refused = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--rules", bare.path])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("rule.missingExamples"), "\(refused.stderr)")
+    }
+
     /// `test` names a failing example and says where it is, to the line and column.
     @Test func aFailingExampleIsShownWithItsLocation() throws {
         let old = "    compliant:\n      - {approved: {staffing: {administrative: 1}}"

@@ -70,7 +70,8 @@ struct AuditCommand: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let workers = jobs.map { WorkerPool(workers: $0) } ?? .perProcessor
-        let ruleSet = try Loading.rules(reportOptions.rules, workers: workers, progress: progress)
+        // The audit never runs the rules' examples: only their form is checked (`validate` and `test` check the rest).
+        let ruleSet = try Loading.rules(reportOptions.rules, workers: workers, examples: .formOnly, progress: progress)
         let rulesRead = clock.now
         progress.advance("读取快照")
         let engine = AuditEngine(ruleSet: ruleSet, workers: workers)

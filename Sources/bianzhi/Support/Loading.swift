@@ -22,8 +22,8 @@ enum Loading {
 
     /// The rules, or exit `failure` after printing why they could not be read.
     static func rules(_ directory: String, failure: Int32 = 2, workers: WorkerPool = .perProcessor,
-                      progress: ProgressIndicator? = nil) throws -> RuleSet {
-        let result = RuleSet.load(directory: directory, workers: workers)
+                      examples: RuleSet.ExampleReading = .decoded, progress: ProgressIndicator? = nil) throws -> RuleSet {
+        let result = RuleSet.load(directory: directory, workers: workers, examples: examples)
         if result.diagnostics.hasErrors {
             DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: .text, progress: progress)
             Terminal.writeError("规则有误，先运行 bianzhi validate \(directory) 查看并修正 (the rules have errors)\n", clearing: progress)
