@@ -31,10 +31,13 @@ extension AuditEngine {
         public var report: AuditReport
         /// The snapshot as kept: its institutions projected, without their rosters or events.
         public var snapshot: Snapshot
-        /// The time spent evaluating rules: on the workers while the files were read (added up), then at the end.
+        /// The time spent evaluating rules: on the workers while the files were read (added up), then at the end. Not the
+        /// time reading files a second time (`reread`).
         public var evaluation: Duration
         /// How many files were read a second time (for persons whose id was met more than once).
         public var filesReadAgain: Int
+        /// The time spent reading those files again (parsing and decoding them, not evaluating rules on them).
+        public var reread: Duration
     }
 
     /// Audits the snapshot at `path` as it is read (see above); `asOf` replaces the snapshot's date, `rules` restricts
@@ -62,6 +65,7 @@ extension AuditEngine {
 
         // The rules evaluated file by file with look-ups: the files where an answer may have been wrong are evaluated again.
         var filesReadAgain = 0
+        var reread = Duration.zero
         if !plan.speculative.isEmpty {
             var byFile: [Int32: [RuleOutcome]] = [:]
             for output in streamed.outputs {
@@ -70,14 +74,16 @@ extension AuditEngine {
             let suspects = Set(AuditVisitor.filesWithRepeatedPersons(streamed.outputs))
                 .union(streamed.outputs.flatMap(\.missedLookups)).sorted()
             if !suspects.isEmpty {
-                guard let reread = loader.institutions(ofParts: suspects.map { Int($0) }, in: streamed) else { return nil }
+                let reading = clock.now
+                guard let institutions = loader.institutions(ofParts: suspects.map { Int($0) }, in: streamed) else { return nil }
+                reread = clock.now - reading
                 filesReadAgain = suspects.count
                 let byID = plan.looksUp ? SnapshotData.byID(streamed.snapshot.institutions) : [:]
-                let context = plan.usesRoster ? EvalContext(institutionsByID: byID, roster: OrderedRoster(institutions: reread.flatMap { $0 }))
+                let context = plan.usesRoster ? EvalContext(institutionsByID: byID, roster: OrderedRoster(institutions: institutions.flatMap { $0 }))
                     : EvalContext(institutionsByID: byID, rosterByPerson: [:])
                 let data = plan.data.answering(with: context)
                 for (position, file) in suspects.enumerated() {
-                    byFile[file] = plan.evaluateSpeculative(reread[position], data: data).outcome.rules
+                    byFile[file] = plan.evaluateSpeculative(institutions[position], data: data).outcome.rules
                 }
             }
             // In file order, which is institution order.
@@ -111,10 +117,10 @@ extension AuditEngine {
                                      buildingIndex: false, measuringRules: measuringRules)
             parts.merge(late) { a, _ in a }
         }
-        let evaluation = (clock.now - finishing) + streamingEvaluation
+        let evaluation = (clock.now - finishing) - reread + streamingEvaluation
         let report = report(on: snapshot, rules: plan.selected, citations: plan.scheduled, applying: plan.applying, parts: consume parts,
                             measuringRules: measuringRules)
-        return StreamedAudit(report: report, snapshot: snapshot, evaluation: evaluation, filesReadAgain: filesReadAgain)
+        return StreamedAudit(report: report, snapshot: snapshot, evaluation: evaluation, filesReadAgain: filesReadAgain, reread: reread)
     }
 }
 
