@@ -7,6 +7,8 @@
 #   Benchmarks/run.sh --forms file 100000 # one form only
 #   Benchmarks/run.sh --runs 5 1000       # best of 5 instead of 3
 #   Benchmarks/run.sh --no-audit          # only the floor and `bianzhi check`
+#   Benchmarks/run.sh --static            # bianzhi built with the Swift runtime inside
+#                                         # (--static-swift-stdlib, in .build-static/)
 #
 # Builds bianzhi (release) and the C floor (Benchmarks/bin/bare_parse), generates
 # missing data into Benchmarks/data/ (deterministic, see generate.py), then, for each
@@ -48,9 +50,11 @@ forms="file folder"
 runs=3
 full=0
 skip_audit=0
+static=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --full) full=1 ;;
+        --static) static=1 ;;
         --no-audit) skip_audit=1 ;;
         --forms) [ $# -ge 2 ] || usage; forms="$2"; shift ;;
         --runs) [ $# -ge 2 ] || usage; runs="$2"; shift ;;
@@ -72,8 +76,15 @@ case "$runs" in *[!0-9]*|''|0) die "--runs needs a positive number" ;; esac
 
 # ------------------------------------------------------------------ build
 
-say "building bianzhi (swift build -c release)"
-(cd "$root" && swift build -c release >&2) || die "swift build -c release failed"
+if [ "$static" = 1 ]; then
+    # A build directory of its own: switching the flag in .build/ would rebuild everything each time.
+    build=(swift build -c release --static-swift-stdlib --scratch-path "$root/.build-static")
+    bianzhi="$root/.build-static/release/bianzhi"
+else
+    build=(swift build -c release)
+fi
+say "building bianzhi (${build[*]})"
+(cd "$root" && "${build[@]}" >&2) || die "${build[*]} failed"
 [ -x "$bianzhi" ] || die "no $bianzhi after the build"
 
 say "building the C floor ($bare)"
