@@ -64,8 +64,9 @@ struct Access: Sendable {
         read(from: start) { $0 }
     }
 
+    /// `body` applied to the value at the end of this access's fields from `start`, borrowed (see `read(in:_:)`).
     @inline(__always)
-    private func read<R>(from start: Value, _ body: (Value) -> R) -> R {
+    func read<R>(from start: Value, _ body: (Value) -> R) -> R {
         switch depth {
         case 0:
             return body(start)

@@ -110,6 +110,48 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         }
     }
 
+    /// Keys that are enum values are grouped by a table of cases until a key that is not one (a missing value) is met; the
+    /// groups made so far then go on by comparing or hashing keys. Met after more than eight groups (the most compared
+    /// one by one), every key already seen must still be found.
+    @Test func groupsOfEnumValuesGoOnWhenAKeyIsNotOne() throws {
+        let event = SnapshotSchema.event
+        let kinds = SnapshotSchema.eventType.cases.count
+        #expect(kinds > 9)
+        // Ten events of ten types, one without a type, then the same types again (and a missing one), with dates.
+        let types = Array(0..<10) + [-1] + Array((0..<10).reversed()) + [-1, 3, 3]
+        let events: [Value] = types.enumerated().map { position, type in
+            var values = [Value](repeating: .null, count: event.fields.count)
+            values[event.requiredSlot("type")] = type < 0 ? .null : .enumCase(type)
+            values[event.requiredSlot("date")] = position % 4 == 0 ? .null : date(position % 3 == 0 ? "2019-01-01" : "2021-06-30")
+            return .record(Record(values: values, marks: [], mark: .none))
+        }
+        var institutionValues = [Value](repeating: .null, count: SnapshotSchema.institution.fields.count)
+        institutionValues[SnapshotSchema.institution.requiredSlot("events")] = .list(events)
+        var compiler = ExpressionCompiler()
+        let itSlot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+        let eventSlot = compiler.declare("e0", type: .record(event))
+        let pairs = [
+            ("count(it.events, e -> e.type == e0.type)", "count(it.events, e -> e.type == e0.type or false)"),
+            ("count(it.events, e -> e.type == e0.type and (e.date ?? date(\"2020-01-01\")) <= date(\"2020-01-01\"))",
+             "count(it.events, e -> (e.type == e0.type and (e.date ?? date(\"2020-01-01\")) <= date(\"2020-01-01\")) or false)"),
+        ]
+        let compiled = pairs.flatMap { [compiler.compile($0.0), compiler.compile($0.1)] }.compactMap { $0 }
+        #expect(compiled.count == 2 * pairs.count, "\(compiler.errors)")
+        #expect(compiler.countSites == pairs.count)
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: .empty)
+        frame.slots[itSlot] = .record(Record(values: institutionValues, marks: [], mark: .none))
+        var counted = 0
+        for (position, event) in events.enumerated() {
+            frame.slots[eventSlot] = event
+            let values = try compiled.map { try $0.evaluate(&frame) }
+            for pair in pairs.indices {
+                #expect(values[2 * pair] == values[2 * pair + 1], "event \(position): \(pairs[pair].0)")
+                counted += values[2 * pair].intValue ?? 0
+            }
+        }
+        #expect(counted > events.count)
+    }
+
     @Test func theIndexedFormsAreIndexedAndTheOthersNot() {
         for (indexed, plain) in IndexedCountTests.pairs {
             var compiler = ExpressionCompiler()
