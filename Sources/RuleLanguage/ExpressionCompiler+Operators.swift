@@ -65,6 +65,10 @@ extension ExpressionCompiler {
             }
             let isEnum: Bool
             if case .enumeration = lp.type { isEnum = true } else { isEnum = false }
+            // Integers, dates and enum values are compared as numbers read in place, without copying either value.
+            if lp.type.unwrapped != .string {
+                return folded(Typed(test: ExpressionCompiler.orderedNumbers(lp.operand, rp.operand, Comparison(op), isEnum: isEnum)), lp, rp)
+            }
             let ordered = OrderedTest(comparison: Comparison(op), isEnum: isEnum)
             return folded(Typed(test: predicate(lp.operand, rp.operand, ordered)), lp, rp)
 
@@ -148,6 +152,61 @@ extension ExpressionCompiler {
         }
     }
 
+    /// An integer, a date or an enum value as a number that orders them as `order` does (ranks and levels list their
+    /// highest case first: a smaller index is greater); nil for anything else (a missing value).
+    @inline(__always)
+    static func number(_ value: Value, isEnum: Bool) -> Int? {
+        switch value {
+        case .int(let number): number
+        case .date(let date): Int(date.daysSinceEpoch)
+        case .enumCase(let index): isEnum ? -index : index
+        default: nil
+        }
+    }
+
+    /// `left op right` for two integers, dates or enum values (of one type, as the checker made sure): the answer of
+    /// `OrderedTest` without copying either value out of where it is. A missing value is neither smaller nor greater.
+    static func orderedNumbers(_ left: Operand, _ right: Operand, _ comparison: Comparison, isEnum: Bool) -> Predicate {
+        let test = NumberOrder(comparison: comparison, isEnum: isEnum)
+        switch (left, right) {
+        case let (.access(a), .access(b)):
+            return { frame in
+                let x = a.read(in: frame) { test.number($0) }
+                return test.holds(x, b.read(in: frame) { test.number($0) })
+            }
+        case let (.access(a), .constant(c)):
+            let y = test.number(c)
+            return { frame in test.holds(a.read(in: frame) { test.number($0) }, y) }
+        case let (.constant(c), .access(b)):
+            let x = test.number(c)
+            return { frame in test.holds(x, b.read(in: frame) { test.number($0) }) }
+        case let (.computed(a), .access(b)):
+            return { frame in
+                let x = test.number(try a(&frame))
+                return test.holds(x, b.read(in: frame) { test.number($0) })
+            }
+        case let (.access(a), .computed(b)):
+            return { frame in
+                let y = test.number(try b(&frame))
+                return test.holds(a.read(in: frame) { test.number($0) }, y)
+            }
+        case let (.computed(a), .constant(c)):
+            let y = test.number(c)
+            return { frame in test.holds(test.number(try a(&frame)), y) }
+        case let (.constant(c), .computed(b)):
+            let x = test.number(c)
+            return { frame in test.holds(x, test.number(try b(&frame))) }
+        case let (.computed(a), .computed(b)):
+            return { frame in
+                let x = test.number(try a(&frame))
+                return test.holds(x, test.number(try b(&frame)))
+            }
+        case let (.constant(c), .constant(d)):
+            let result = test.holds(test.number(c), test.number(d))
+            return { _ in result }
+        }
+    }
+
     /// `a == b` (or `a != b`). An enum value compared with a named case, the most common test
     /// in the rules, compares case indices.
     static func equality(_ left: Operand, _ right: Operand, negate: Bool) -> Typed {
@@ -228,6 +287,22 @@ extension Operand {
     func fieldTest(_ kind: FieldTest.Kind, negate: Bool, when condition: Bool) -> LeadingTests? {
         guard condition, case .access(let access) = self else { return nil }
         return .single(FieldTest(access: access, kind: kind, negate: negate))
+    }
+}
+
+/// An ordering test of two integers, dates or enum values as numbers (see `ExpressionCompiler.orderedNumbers`).
+struct NumberOrder: Sendable {
+    let comparison: Comparison
+    let isEnum: Bool
+
+    @inline(__always)
+    func number(_ value: Value) -> Int? { ExpressionCompiler.number(value, isEnum: isEnum) }
+
+    /// As `order` then `comparison`: a missing value is neither smaller nor greater.
+    @inline(__always)
+    func holds(_ x: Int?, _ y: Int?) -> Bool {
+        guard let x, let y else { return comparison.holds(0) }
+        return comparison.holds(x < y ? -1 : x == y ? 0 : 1)
     }
 }
 

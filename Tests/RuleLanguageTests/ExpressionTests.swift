@@ -135,6 +135,58 @@ private func range(of token: String, in text: String) -> Range<Int> {
         #expect(try typed.evaluate(&frame) == .int(0))
     }
 
+    /// `<`, `<=`, `>`, `>=` on integers, dates and ranks, with each operand a field, a variable, a constant or a computed
+    /// value, give what ordering the two values gives (ranks: the higher rank is the greater), and a missing value (a field
+    /// of a record that is not there) is neither smaller nor greater than anything: only `<=` and `>=` hold.
+    @Test func orderingsCompareNumbersDatesAndRanksAndAMissingValueIsNeither() throws {
+        let ranks = ["ministry", "bureau", "division", "section", "vice_section"]
+        func reference(_ x: Int?, _ y: Int?, _ op: String) -> Bool {
+            let order = (x == nil || y == nil) ? 0 : (x! < y! ? -1 : x! == y! ? 0 : 1)
+            switch op {
+            case "<": return order < 0
+            case "<=": return order <= 0
+            case ">": return order > 0
+            default: return order >= 0
+            }
+        }
+        var checked = 0
+        for op in ["<", "<=", ">", ">="] {
+            // Integers: a field (missing when the record holding it is), a constant, a computed value.
+            for left in [0, 2, 5, -1] {
+                for right in [0, 2, 5] {
+                    var subject = institution(administrative: max(left, 0))
+                    if left < 0, case .record(var record) = subject {
+                        record[SnapshotSchema.institution.requiredSlot("approved")] = .null
+                        subject = .record(record)
+                    }
+                    let x: Int? = left < 0 ? nil : left
+                    for text in ["it.approved.staffing.administrative \(op) \(right)", "it.approved.staffing.administrative \(op) (\(right) + 0)",
+                                 "\(right) \(op == "<" ? ">" : op == ">" ? "<" : op == "<=" ? ">=" : "<=") it.approved.staffing.administrative"] {
+                        #expect(try evaluate(text, on: subject).0 == .bool(reference(x, right, op)), "\(text), administrative \(String(describing: x))")
+                        checked += 1
+                    }
+                }
+            }
+            // Dates: a variable against constants and computed dates.
+            for day in ["2024-06-29", "2024-06-30", "2024-07-01"] {
+                let parts = day.split(separator: "-").map { Int($0) ?? 0 }
+                let expected = reference(0, CivilDate(parsing: day).map { Int($0.daysSinceEpoch) - Int(CivilDate(parsing: "2024-06-30")?.daysSinceEpoch ?? 0) }, op)
+                for text in ["as_of \(op) date(\"\(day)\")", "as_of \(op) date(\(parts[0]), \(parts[1]), \(parts[2]))"] {
+                    #expect(try evaluate(text).0 == .bool(expected), "\(text)")
+                    checked += 1
+                }
+            }
+            // Ranks: a field against constants; a smaller case index is the higher rank, the greater.
+            for (position, rank) in ranks.enumerated() {
+                let subjectRank = SnapshotSchema.rank.index(of: "section") ?? -1
+                let text = "it.rank \(op) \(rank)"
+                #expect(try evaluate(text).0 == .bool(reference(-subjectRank, -(SnapshotSchema.rank.index(of: rank) ?? position), op)), "\(text)")
+                checked += 1
+            }
+        }
+        #expect(checked == 4 * (4 * 3 * 3 + 3 * 2 + ranks.count))
+    }
+
     @Test func divisionByZeroIsAnEvaluationError() {
         #expect(throws: EvalError.divisionByZero) { try evaluate("1 / (it.approved.staffing.administrative - 2)") }
     }
