@@ -137,16 +137,34 @@ private struct BatchResult<Output: Sendable>: Sendable {
 /// The 64-bit FNV-1a hash of a person's id (its UTF-8 bytes): the same in every run.
 public enum PersonHash {
     /// FNV-1a of the id's UTF-8 bytes, read as one buffer (stepping through `String.utf8` costs several times as much).
+    /// (A native string is hashed where its bytes are, without copying it; `withUTF8` would need a copy to mutate.)
     public static func of(_ id: String) -> UInt64 {
+        if let hash = id.utf8.withContiguousStorageIfAvailable(of) { return hash }
         var text = id
-        return text.withUTF8 { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            return hash
+        return text.withUTF8(of)
+    }
+
+    @inline(__always)
+    private static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
         }
+        return hash
+    }
+
+    /// The hash of the id of `person`, a person's record, read in place (nil when it has no id).
+    @inline(__always)
+    private static func of(person: Value, idSlot: Int) -> UInt64? {
+        guard case .record(let record) = person else { return nil }
+        return ofID(record[idSlot])
+    }
+
+    @inline(__always)
+    private static func ofID(_ value: Value) -> UInt64? {
+        guard case .string(let id) = value else { return nil }
+        return of(id)
     }
 
     /// The hashes of the ids of the persons on the rosters of `institutions`, and where each institution's end.
@@ -162,9 +180,7 @@ public enum PersonHash {
                 if case .record(let institution) = institutions[index], case .list(let staff) = institution[staffSlot] {
                     staff.withUnsafeBufferPointer { persons in
                         for place in persons.indices {
-                            guard case .record(let person) = persons[place], case .string(let id) = person[idSlot] else { continue }
-                            let hash = of(id)
-                            hashes.append(hash)
+                            if let hash = of(person: persons[place], idSlot: idSlot) { hashes.append(hash) }
                         }
                     }
                 }

@@ -184,3 +184,38 @@ private func caseFiles() throws -> [String] {
         }
     }
 }
+
+@Suite struct PersonHashTests {
+    /// FNV-1a of the UTF-8 bytes, written out byte by byte.
+    private static func reference(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in Array(text.utf8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
+    /// The hash of an id is that of its UTF-8 bytes however the string is held: small (inline), long, with Chinese
+    /// characters, made from a slice of a longer one; and the hashes of a batch are those of its persons, in roster order.
+    @Test func theHashOfAnIdIsThatOfItsBytes() {
+        let long = String(repeating: "P0001234-", count: 20)
+        let ids = ["", "P000532", "110101199001011234", "县交通运输局-P000532", long, String(long.dropFirst(3).prefix(40)),
+                   String(decoding: Array("编办-123".utf8), as: UTF8.self)]
+        for id in ids { #expect(PersonHash.of(id) == PersonHashTests.reference(id), "\(id)") }
+        #expect(Set(ids.map(PersonHash.of)).count == ids.count)
+
+        let person = SnapshotSchema.person
+        let institution = SnapshotSchema.institution
+        func record(_ type: RecordType, _ fields: [String: Value]) -> Value {
+            var values = [Value](repeating: .null, count: type.fields.count)
+            for (name, value) in fields { values[type.requiredSlot(name)] = value }
+            return .record(Record(values: values, marks: [], mark: .none))
+        }
+        let staff = ids.prefix(4).map { record(person, ["id": .string($0)]) } + [record(person, [:])]
+        let batch = [record(institution, ["staff": .list(staff)]), record(institution, [:]), record(institution, ["staff": .list(Array(staff.suffix(2)))])]
+        let (hashes, ends) = PersonHash.of(batch)
+        #expect(hashes == ids.prefix(4).map(PersonHashTests.reference) + [PersonHashTests.reference(ids[3])])
+        #expect(ends == [4, 4, 5])
+    }
+}
