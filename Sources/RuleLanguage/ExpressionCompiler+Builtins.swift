@@ -50,13 +50,19 @@ extension ExpressionCompiler {
             guard let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: .bool, function: name),
                   let predicate = requireType(body, .bool, at: arguments[1].range, what: "count 的条件") else { return nil }
             let test = predicate.test
-            let count: @Sendable ([Value], inout EvalFrame) throws -> Int = { items, frame in
-                var total = 0
-                try frame.forEach(items, as: parameter) { frame, _ in
-                    if try test(&frame) { total += 1 }
-                    return true
+            let count: @Sendable ([Value], inout EvalFrame) throws -> Int
+            if let scan = ElementScan.of(predicate, parameter: parameter) {
+                let counter = ElementScan.counter(scan)
+                count = { items, _ in items.withUnsafeBufferPointer(counter) }
+            } else {
+                count = { items, frame in
+                    var total = 0
+                    try frame.forEach(items, as: parameter) { frame, _ in
+                        if try test(&frame) { total += 1 }
+                        return true
+                    }
+                    return total
                 }
-                return total
             }
             // A condition of the right shape is answered from an index of the list (see `CountPlan`).
             if case let .lambda(parameterName, _, condition) = arguments[1].kind,
@@ -150,10 +156,19 @@ extension ExpressionCompiler {
                   let predicate = requireType(body, .bool, at: arguments[1].range, what: "\(name) 的条件") else { return nil }
             let source = list.evaluate
             let test = predicate.test
+            let finder = ElementScan.of(predicate, parameter: parameter).map(ElementScan.finder)
             switch name {
             case "all", "any":
                 // any is true at the first element that passes; all is false at the first that fails.
                 let isAny = name == "any"
+                if let finder {
+                    return Typed(test: { frame in
+                        let items = try source(&frame).listValue ?? []
+                        try frame.charge(items.count)
+                        let found = items.withUnsafeBufferPointer { finder($0, isAny) } != nil
+                        return found ? isAny : !isAny
+                    })
+                }
                 return Typed(test: { frame in
                     let items = try source(&frame).listValue ?? []
                     try frame.charge(items.count)
@@ -165,6 +180,28 @@ extension ExpressionCompiler {
                     return stopped ? isAny : !isAny
                 })
             default:
+                if let finder {
+                    return Typed(list.type.elementType == .null ? .emptyList : .list(element)) { frame in
+                        let items = try source(&frame).listValue ?? []
+                        try frame.charge(items.count)
+                        // While every element passes, the result is the list itself: no new array.
+                        return items.withUnsafeBufferPointer { elements in
+                            guard let first = finder(elements, false) else { return .list(items) }
+                            var kept = Array(elements[..<first])
+                            var start = first + 1
+                            while start < elements.count {
+                                let rest = UnsafeBufferPointer(rebasing: elements[start...])
+                                guard let next = finder(rest, false) else {
+                                    kept.append(contentsOf: rest)
+                                    break
+                                }
+                                kept.append(contentsOf: rest[..<next])
+                                start += next + 1
+                            }
+                            return .list(kept)
+                        }
+                    }
+                }
                 return Typed(list.type.elementType == .null ? .emptyList : .list(element)) { frame in
                     let items = try source(&frame).listValue ?? []
                     try frame.charge(items.count)

@@ -403,3 +403,64 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         #expect(EvalContext(institutionsByID: [:], institutions: institutions).rosterByPerson == OrderedRosterTests.byPerson(roster))
     }
 }
+
+/// `count`, `any`, `all` and `filter` whose condition is one field test of the element scan the list without calling the
+/// condition (see `ElementScan`); the same condition written so that it is not one test (`… or false`) is evaluated element
+/// by element. Both give the same answers, on rosters of every size.
+@Suite struct ElementScanTests {
+    static let conditions = [
+        "p.establishment == administrative", "p.establishment != administrative", "p.establishment in [administrative, worker]",
+        "p.establishment not in [administrative, worker]", "has(p.post_rank)", "not has(p.post_rank)", "p.post_rank != null",
+        "p.post_rank == null", "not (p.establishment == public_service)", "has(p.joined)",
+    ]
+
+    static func forms(_ condition: String) -> [(String, String)] {
+        [("count(it.staff, p -> \(condition))", "count(it.staff, p -> \(condition) or false)"),
+         ("any(it.staff, p -> \(condition))", "any(it.staff, p -> \(condition) or false)"),
+         ("all(it.staff, p -> \(condition))", "all(it.staff, p -> \(condition) or false)"),
+         ("map(filter(it.staff, p -> \(condition)), p -> p.id)", "map(filter(it.staff, p -> \(condition) or false), p -> p.id)"),
+         ("count(filter(it.staff, p -> \(condition)))", "count(filter(it.staff, p -> \(condition) or false))")]
+    }
+
+    @Test(arguments: [0, 1, 2, 7, 40, 300])
+    func scanningTheListGivesWhatTestingEachElementGives(staff: Int) throws {
+        let pairs = ElementScanTests.conditions.flatMap(ElementScanTests.forms)
+        var compiler = ExpressionCompiler()
+        let itSlot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+        let compiled = pairs.flatMap { [$0.0, $0.1] }.compactMap { compiler.compile($0) }
+        #expect(compiled.count == 2 * pairs.count, "\(compiler.errors)")
+        for seed in [5, 6] as [UInt64] {
+            var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: .empty)
+            frame.slots[itSlot] = institution(staff: staff, seed: seed &* 104_729 &+ UInt64(staff))
+            let values = try compiled.map { try $0.evaluate(&frame) }
+            for (index, (scanned, tested)) in pairs.enumerated() {
+                #expect(values[2 * index] == values[2 * index + 1], "\(staff) staff: \(scanned) vs \(tested)")
+            }
+        }
+    }
+
+    /// A boolean field as the whole condition, and the list itself kept when every element passes.
+    @Test func aBooleanFieldAndAListThatAllPass() throws {
+        let type = SnapshotSchema.institution
+        let flags: [Value] = [.bool(true), .bool(false), .null, .bool(true)]
+        let institutions: [Value] = flags.enumerated().map { index, flag in
+            var values = [Value](repeating: .null, count: type.fields.count)
+            values[type.requiredSlot("id")] = .string("I\(index)")
+            values[type.requiredSlot("within_limit")] = flag
+            return .record(Record(values: values, marks: [], mark: .none))
+        }
+        var compiler = ExpressionCompiler()
+        let listSlot = compiler.declare("xs", type: .list(.record(type)))
+        let texts = ["count(xs, i -> i.within_limit)", "count(xs, i -> not i.within_limit)", "any(xs, i -> not i.within_limit)",
+                     "all(xs, i -> i.within_limit)", "map(filter(xs, i -> i.within_limit), i -> i.id)", "map(filter(xs, i -> not has(i.abolished)), i -> i.id)"]
+        let compiled = texts.compactMap { compiler.compile($0) }
+        #expect(compiled.count == texts.count, "\(compiler.errors)")
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000, context: .empty)
+        frame.slots[listSlot] = .list(institutions)
+        let values = try compiled.map { try $0.evaluate(&frame) }
+        #expect(values == [.int(2), .int(2), .bool(true), .bool(false), .list([.string("I0"), .string("I3")]),
+                           .list(["I0", "I1", "I2", "I3"].map { .string($0) })])
+        // Steps are charged for each element, as when each is tested (and once more for each element `map` reads).
+        #expect(frame.steps == 6 * institutions.count + 2 + 4)
+    }
+}
