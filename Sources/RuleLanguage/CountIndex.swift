@@ -161,9 +161,8 @@ final class CountIndex: Sendable {
                                 allEnums = false
                                 keys = [Value](repeating: .null, count: groups)
                                 for index in 0..<CountIndex.enumTableLimit where enumTable[index] >= 0 { keys[enumTable[index]] = .enumCase(index) }
-                                if keys.count > CountIndex.linearLimit {
-                                    for (known, existing) in keys.enumerated() { positions[existing] = known }
-                                }
+                                // This key, not an enum value, equals none of them: it makes a new group below, which builds
+                                // the hash table of the keys when there are more than `linearLimit`.
                             }
                             let key = CountIndex.key(of: buffer[element], keyAccesses)
                             if let found = CountIndex.position(of: key, keys, positions) {
@@ -187,7 +186,7 @@ final class CountIndex: Sendable {
                         guard let order else { continue }
                         // The ordering key as a number, and its kind; kind 0 for a missing one.
                         let (kind, number) = order.key.read(from: buffer[element]) { value -> (Int, Int?) in
-                            (CountIndex.kind(of: value), CountIndex.number(value, isEnum: isEnumOrder))
+                            (CountIndex.kind(of: value), ExpressionCompiler.number(value, isEnum: isEnumOrder))
                         }
                         if kind == 0, hasFallback {
                             missingTotals[position] += 1
@@ -210,7 +209,7 @@ final class CountIndex: Sendable {
                     initialized = groups + 1
                 }
                 let numbers = [Int](unsafeUninitializedCapacity: counted) { numbers, initialized in
-                    // `groupOf` is read once more, element by element, and the slot of each group's next key kept in it.
+                    // Each key goes to the next free place of its group (`next`, from the group's start).
                     var next = starts
                     for element in 0..<counted {
                         let position = groupOf[element]
@@ -287,7 +286,7 @@ final class CountIndex: Sendable {
         let (start, end) = (starts[position], starts[position + 1])
         let count = end - start
         guard count > 0 else { return total }
-        if let boundNumber = CountIndex.number(bound, isEnum: order.isEnum), CountIndex.kind(of: bound) == numberKind {
+        if let boundNumber = ExpressionCompiler.number(bound, isEnum: order.isEnum), CountIndex.kind(of: bound) == numberKind {
             return numbers.withUnsafeBufferPointer { sorted in
                 let less = CountIndex.partition(sorted, start, end) { $0 < boundNumber }
                 let notGreater = CountIndex.partition(sorted, start, end) { $0 <= boundNumber }
@@ -331,17 +330,6 @@ final class CountIndex: Sendable {
             values.reserveCapacity(evaluators.count)
             for evaluate in evaluators { values.append(try evaluate(&frame)) }
             return .list(values)
-        }
-    }
-
-    /// A number that orders integers, dates and enum values of one kind as `ExpressionCompiler.order`
-    /// does; nil for other values.
-    private static func number(_ value: Value, isEnum: Bool) -> Int? {
-        switch value {
-        case .int(let number): number
-        case .date(let date): Int(date.daysSinceEpoch)
-        case .enumCase(let index): isEnum ? -index : index
-        default: nil
         }
     }
 

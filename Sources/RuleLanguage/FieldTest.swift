@@ -39,16 +39,13 @@ public struct FieldTest: Sendable {
         return nil
     }
 
+    /// The compiled closures' own tests, so that the answer is theirs.
     @inline(__always)
     func holds(_ value: Value) -> Bool {
         switch kind {
-        case .enumIn(let cases):
-            guard case .enumCase(let index) = value, (0..<64).contains(index) else { return negate }
-            return (cases & (1 << UInt64(index)) != 0) != negate
-        case .present:
-            return value.isNull == negate
-        case .isTrue:
-            return (value.boolValue == true) != negate
+        case .enumIn(let cases): IsEnumCaseIn(cases: cases, negate: negate).holds(value)
+        case .present: negate ? IsMissing().holds(value) : IsPresent().holds(value)
+        case .isTrue: IsTrue(negate: negate).holds(value)
         }
     }
 
@@ -113,7 +110,7 @@ public final class FieldGuard: @unchecked Sendable {
 /// A field test of a lambda's parameter, applied to each element of a list where it is, in a loop compiled for the kind
 /// of test: what `count`, `any`, `all` and `filter` do when the lambda's condition is nothing but one such test
 /// (`count(it.staff, p -> p.post == deputy)`). Calling the condition's closure for each element, with the element bound,
-/// cost about four times as much. The answers are the closure's (each kind is its test).
+/// cost several times as much. The answers are the closure's (each kind is its test).
 enum ElementScan {
     /// The scan of `test` when it is the whole of `condition`, a lambda's condition on frame element `parameter`.
     static func of(_ condition: Typed, parameter: Int) -> FieldTest? {
