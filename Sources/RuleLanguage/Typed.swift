@@ -84,24 +84,15 @@ public struct Typed: Sendable {
         parts = Parts(type: type, evaluate: evaluate)
     }
 
-    /// A condition whose value is always `.bool`: evaluated through `test`.
-    init(test: @escaping Predicate) {
-        parts = Parts(type: .bool, evaluate: { frame in .bool(try test(&frame)) }, test: test)
+    /// A condition whose value is always `.bool`: evaluated through `test`; `leading` the field tests it starts with,
+    /// when it is made of such tests (see `LeadingTests`).
+    init(test: @escaping Predicate, leading: LeadingTests? = nil) {
+        parts = Parts(type: .bool, evaluate: { frame in .bool(try test(&frame)) }, test: test, leading: leading)
     }
 
     /// An expression with its own `evaluate` (which may produce other values than `.bool`, such as
     /// `.null` from a missing field) and a `test` that agrees with it on what counts as `true`.
-    init(_ type: RuleType, _ evaluate: @escaping Evaluator, test: @escaping Predicate) {
-        parts = Parts(type: type, evaluate: evaluate, test: test)
-    }
-
-    /// A condition made of field tests (see `FieldTest`), with `test` the closure that computes the same answer.
-    init(test: @escaping Predicate, leading: LeadingTests?) {
-        parts = Parts(type: .bool, evaluate: { frame in .bool(try test(&frame)) }, test: test, leading: leading)
-    }
-
-    /// The same, with its own `evaluate` (see `init(_:_:test:)`).
-    init(_ type: RuleType, _ evaluate: @escaping Evaluator, test: @escaping Predicate, leading: LeadingTests?) {
+    init(_ type: RuleType, _ evaluate: @escaping Evaluator, test: @escaping Predicate, leading: LeadingTests? = nil) {
         parts = Parts(type: type, evaluate: evaluate, test: test, leading: leading)
     }
 
