@@ -97,7 +97,7 @@ public final class EvalContext: Sendable {
 public final class OrderedRoster: Sendable {
     private let institutions: [Value]
     /// Person id → its group.
-    private let groupOf: [String: Int]
+    private let groups: IDGroups
     /// Per row in roster order: its person's id and group, where it is (the institution's position, the
     /// person's position on its staff list), and the next row of the same person (-1 after the last).
     private let persons: [String]
@@ -111,9 +111,18 @@ public final class OrderedRoster: Sendable {
     static let staff = SnapshotSchema.institution.requiredSlot("staff")
     private static let personID = SnapshotSchema.person.requiredSlot("id")
 
+    /// The rows are read in place (a record copied out of its list costs a retain and a release), and each id is hashed
+    /// once, with `IDHash` into a table of its own (`IDGroups`) rather than `Hasher` into a dictionary: the index is
+    /// built once per file of a streamed audit, and a dictionary made it cost about as much as a whole rule.
     public init(institutions: [Value]) {
         self.institutions = institutions
-        var groupOf: [String: Int] = [:]
+        let (staffSlot, idSlot) = (OrderedRoster.staff, OrderedRoster.personID)
+        // Room for every row (most persons are on one roster: about as many groups), so that nothing grows by copying.
+        let rows = institutions.reduce(0) { total, institution in
+            guard case .record(let record) = institution, case .list(let staff) = record[staffSlot] else { return total }
+            return total + staff.count
+        }
+        var groups = IDGroups(capacity: rows)
         var persons: [String] = []
         var groupAt: [Int32] = []
         var places: [(institution: Int32, person: Int32)] = []
@@ -121,12 +130,6 @@ public final class OrderedRoster: Sendable {
         var firstRow: [Int32] = []
         var groupSize: [Int32] = []
         var lastRow: [Int32] = []
-        // Room for every row (most persons are on one roster: about as many groups), so that nothing grows by copying.
-        let rows = institutions.reduce(0) { total, institution in
-            guard case .record(let record) = institution, case .list(let staff) = record[OrderedRoster.staff] else { return total }
-            return total + staff.count
-        }
-        groupOf.reserveCapacity(rows)
         persons.reserveCapacity(rows)
         groupAt.reserveCapacity(rows)
         places.reserveCapacity(rows)
@@ -134,45 +137,39 @@ public final class OrderedRoster: Sendable {
         firstRow.reserveCapacity(rows)
         groupSize.reserveCapacity(rows)
         lastRow.reserveCapacity(rows)
-        for (position, institution) in institutions.enumerated() {
-            guard case .record(let record) = institution, case .list(let staff) = record[OrderedRoster.staff] else { continue }
-            for (place, person) in staff.enumerated() {
-                // Rows without a person id are in no group (as in an index by id).
-                guard case .record(let personRecord) = person, case .string(let id) = personRecord[OrderedRoster.personID] else { continue }
-                let row = Int32(persons.count)
-                // One hashing of the id: a new person gets the next group through the default.
-                var isNew = false
-                let group = OrderedRoster.assign(&groupOf[id, default: -1], next: firstRow.count, isNew: &isNew)
-                if isNew {
-                    firstRow.append(row)
-                    groupSize.append(1)
-                    lastRow.append(row)
-                } else {
-                    nextRow[Int(lastRow[group])] = row
-                    groupSize[group] += 1
-                    lastRow[group] = row
+        institutions.withUnsafeBufferPointer { institutions in
+            for position in institutions.indices {
+                guard case .record(let record) = institutions[position], case .list(let staff) = record[staffSlot] else { continue }
+                staff.withUnsafeBufferPointer { staff in
+                    for place in staff.indices {
+                        // Rows without a person id are in no group (as in an index by id).
+                        guard case .record(let personRecord) = staff[place], case .string(let id) = personRecord[idSlot] else { continue }
+                        let row = Int32(persons.count)
+                        let group = groups.group(of: id, hash: IDHash.of(id), next: Int32(firstRow.count)) { persons[Int(firstRow[Int($0)])] }
+                        if group == Int32(firstRow.count) {
+                            firstRow.append(row)
+                            groupSize.append(1)
+                            lastRow.append(row)
+                        } else {
+                            nextRow[Int(lastRow[Int(group)])] = row
+                            groupSize[Int(group)] += 1
+                            lastRow[Int(group)] = row
+                        }
+                        persons.append(id)
+                        groupAt.append(group)
+                        places.append((Int32(position), Int32(place)))
+                        nextRow.append(-1)
+                    }
                 }
-                persons.append(id)
-                groupAt.append(Int32(group))
-                places.append((Int32(position), Int32(place)))
-                nextRow.append(-1)
             }
         }
-        self.groupOf = groupOf
+        self.groups = groups
         self.persons = persons
         self.groupAt = groupAt
         self.places = places
         self.nextRow = nextRow
         self.firstRow = firstRow
         self.groupSize = groupSize
-    }
-
-    private static func assign(_ group: inout Int, next: Int, isNew: inout Bool) -> Int {
-        if group < 0 {
-            group = next
-            isNew = true
-        }
-        return group
     }
 
     func entries(of person: String, cursor: inout Int) -> [Value] {
@@ -191,13 +188,17 @@ public final class OrderedRoster: Sendable {
             cursor += 1
             return group
         }
-        guard let group = groupOf[person] else { return nil }
-        cursor = Int(firstRow[group]) + 1
-        return group
+        guard let group = groups.find(person, hash: IDHash.of(person), idOf: { persons[Int(firstRow[Int($0)])] }) else { return nil }
+        cursor = Int(firstRow[Int(group)]) + 1
+        return Int(group)
     }
 
     /// Person id → roster entries, every group made (for comparison in tests).
-    var byPerson: [String: [Value]] { groupOf.mapValues { rows(of: $0) } }
+    var byPerson: [String: [Value]] {
+        var index: [String: [Value]] = [:]
+        for group in firstRow.indices { index[persons[Int(firstRow[group])]] = rows(of: group) }
+        return index
+    }
 
     private func rows(of group: Int) -> [Value] {
         var entries: [Value] = []
@@ -211,6 +212,47 @@ public final class OrderedRoster: Sendable {
             row = Int(nextRow[row])
         }
         return entries
+    }
+}
+
+/// Person id → group number, as an open-addressing table of groups keyed by the ids' `IDHash`. It keeps no ids: the
+/// caller says which id a group stands for (`idOf`), and two ids are the same person only when their texts are equal,
+/// so ids whose hashes are equal (or fall on the same place) are still told apart.
+struct IDGroups: Sendable {
+    /// Per place: the group there (-1: empty) and its id's hash. Never more than half full.
+    private var slots: [(group: Int32, hash: UInt64)]
+    private let mask: Int
+
+    init(capacity: Int) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: (-1, 0), count: size)
+        mask = size - 1
+    }
+
+    /// The group of `id`: the one already there, or `next`, recorded for it, when the id is new.
+    mutating func group(of id: String, hash: UInt64, next: Int32, idOf: (Int32) -> String) -> Int32 {
+        var place = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[place]
+            if slot.group < 0 {
+                slots[place] = (next, hash)
+                return next
+            }
+            if slot.hash == hash, idOf(slot.group) == id { return slot.group }
+            place = (place + 1) & mask
+        }
+    }
+
+    /// The group of `id`, nil when it has none.
+    func find(_ id: String, hash: UInt64, idOf: (Int32) -> String) -> Int32? {
+        var place = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[place]
+            if slot.group < 0 { return nil }
+            if slot.hash == hash, idOf(slot.group) == id { return slot.group }
+            place = (place + 1) & mask
+        }
     }
 }
 

@@ -136,23 +136,9 @@ private struct BatchResult<Output: Sendable>: Sendable {
 
 /// The 64-bit FNV-1a hash of a person's id (its UTF-8 bytes): the same in every run.
 public enum PersonHash {
-    /// FNV-1a of the id's UTF-8 bytes, read as one buffer (stepping through `String.utf8` costs several times as much).
-    /// (A native string is hashed where its bytes are, without copying it; `withUTF8` would need a copy to mutate.)
-    public static func of(_ id: String) -> UInt64 {
-        if let hash = id.utf8.withContiguousStorageIfAvailable(of) { return hash }
-        var text = id
-        return text.withUTF8(of)
-    }
-
+    /// FNV-1a of the id's UTF-8 bytes (see `IDHash`).
     @inline(__always)
-    private static func of(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
+    public static func of(_ id: String) -> UInt64 { IDHash.of(id) }
 
     /// The hash of the id of `person`, a person's record, read in place (nil when it has no id).
     @inline(__always)

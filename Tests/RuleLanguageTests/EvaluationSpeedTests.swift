@@ -402,6 +402,37 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         }
         #expect(EvalContext(institutionsByID: [:], institutions: institutions).rosterByPerson == OrderedRosterTests.byPerson(roster))
     }
+
+    /// Ids are told apart by their text, not by their hash: with every hash forced equal (or only a few hashes for many ids),
+    /// each id still gets a group of its own, finds it again, and an id never recorded finds none.
+    @Test(arguments: ["all equal", "three", "FNV-1a"])
+    func idsWithTheSameHashKeepTheirOwnGroups(hashing: String) {
+        func hash(_ id: String) -> UInt64 {
+            switch hashing {
+            case "all equal": 7
+            case "three": UInt64(id.utf8.count % 3)
+            default: IDHash.of(id)
+            }
+        }
+        let ids = (0..<200).map { "P\($0 * 37 % 101)" }  // 101 distinct ids, most met twice
+        var groups = IDGroups(capacity: ids.count)
+        var groupIDs: [String] = []
+        var expected: [String: Int32] = [:]
+        for id in ids {
+            let group = groups.group(of: id, hash: hash(id), next: Int32(groupIDs.count)) { groupIDs[Int($0)] }
+            if group == Int32(groupIDs.count) { groupIDs.append(id) }
+            #expect(group == expected[id, default: group])
+            expected[id] = group
+        }
+        #expect(groupIDs.count == 101)
+        #expect(Set(groupIDs).count == 101)
+        for (id, group) in expected {
+            #expect(groups.find(id, hash: hash(id), idOf: { groupIDs[Int($0)] }) == group)
+        }
+        for absent in ["P101", "Q1", ""] {
+            #expect(groups.find(absent, hash: hash(absent), idOf: { groupIDs[Int($0)] }) == nil)
+        }
+    }
 }
 
 /// `count`, `any`, `all` and `filter` whose condition is one field test of the element scan the list without calling the
