@@ -28,7 +28,7 @@ enum FileDecoding {
     /// Straight from libyaml's events; nil when the file is not valid (or cannot be streamed).
     static func fast(path: String, fileIndex: Int32, root: Bool, plans: DecodingPlans, limits: YAMLLimits,
                      prefetch: Bool = false) -> [Record]? {
-        guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size <= limits.maxFileSize,
+        guard let size = FileSize.of(path), size <= limits.maxFileSize,
               var decoder = StreamingDecoder(path: path, fileIndex: fileIndex, plans: plans,
                                              prefetch: prefetch && size >= FileDecoding.prefetchFrom) else { return nil }
         do {

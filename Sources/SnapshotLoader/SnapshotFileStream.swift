@@ -16,7 +16,7 @@ extension SnapshotLoader {
     public func stream<Visitor: InstitutionVisitor>(
         file path: String, start: @escaping (Snapshot) -> (projection: RecordProjection, makeVisitor: @Sendable () -> Visitor)?
     ) -> StreamedSnapshot<Visitor.Output>? {
-        guard let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size <= limits.maxFileSize else {
+        guard let size = FileSize.of(path), size <= limits.maxFileSize else {
             return nil
         }
         let plans = DecodingPlans()

@@ -44,4 +44,23 @@ import Testing
         #expect(SnapshotLoader.institutionFiles(in: folder) == FileListingTests.enumerated(folder))
         #expect(SnapshotLoader.institutionFiles(in: folder).count > 50)
     }
+
+    /// A file's size is read with one `stat`: the byte count of the file itself, that of the file a link points to, and nil
+    /// for a path that does not exist.
+    @Test func aFilesSizeIsItsByteCountThroughALink() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("机构.yaml").path
+        let bytes = Data(String(repeating: "name: 青禾县教育局\n", count: 300).utf8)
+        #expect(FileManager.default.createFile(atPath: file, contents: bytes))
+        let link = directory.appendingPathComponent("link.yaml").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: file)
+        let empty = directory.appendingPathComponent("empty.yaml").path
+        #expect(FileManager.default.createFile(atPath: empty, contents: Data()))
+
+        #expect(FileSize.of(file) == bytes.count)
+        #expect(FileSize.of(link) == bytes.count)
+        #expect(FileSize.of(empty) == 0)
+        #expect(FileSize.of(directory.appendingPathComponent("missing.yaml").path) == nil)
+    }
 }
