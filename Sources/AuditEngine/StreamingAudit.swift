@@ -3,6 +3,7 @@ import RuleLanguage
 import RuleSet
 import Schema
 import SnapshotLoader
+import WorkerPool
 
 /// A snapshot audited as it is read, so that memory does not grow with the rosters: each file's institutions are
 /// evaluated while they are whole, then only a projection of them is kept, with the findings. (A snapshot that is one
@@ -31,8 +32,8 @@ extension AuditEngine {
         public var report: AuditReport
         /// The snapshot as kept: its institutions projected, without their rosters or events.
         public var snapshot: Snapshot
-        /// The time spent evaluating rules: on the workers while the files were read (added up), then at the end. Not the
-        /// time reading files a second time (`reread`).
+        /// The time spent evaluating rules: on the workers while the files were read (their processor time, added up), then
+        /// at the end (wall time, on this thread and its workers). Not the time reading files a second time (`reread`).
         public var evaluation: Duration
         /// How many files were read a second time (for persons whose id was met more than once).
         public var filesReadAgain: Int
@@ -199,13 +200,12 @@ final class StreamPlan: Sendable {
     func evaluateSpeculative(_ institutions: [Value], data: SnapshotData) -> (outcome: FileOutcome, missed: Bool) {
         var runs = speculative.map { run($0, on: data) }
         var durations = [Duration](repeating: .zero, count: runs.count)
-        let clock = ContinuousClock()
         institutions.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             for index in runs.indices {
-                let start = measuringRules ? clock.now : nil
+                let start = measuringRules ? ThreadCPUClock.now() : nil
                 for position in buffer.indices { runs[index].evaluate(institution: base + position) }
-                if let start { durations[index] += clock.now - start }
+                if let start { durations[index] += ThreadCPUClock.now() - start }
             }
         }
         let outcome = FileOutcome(file: -1, rules: runs.indices.map {
@@ -261,16 +261,17 @@ struct AuditVisitor: InstitutionVisitor {
         durations = Array(repeating: .zero, count: runs.count)
     }
 
+    /// The time is the thread's processor time (`ThreadCPUClock`): the visitors of several threads, and the thread that
+    /// parses, share the cores, and a wall clock would also count the time this thread waited for one.
     mutating func visit(_ institutions: [Value], file: Int32) {
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = ThreadCPUClock.now()
         institutions.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             if plan.measuringRules {
                 for index in runs.indices {
-                    let start = clock.now
+                    let start = ThreadCPUClock.now()
                     for position in buffer.indices { runs[index].evaluate(institution: base + position) }
-                    durations[index] += clock.now - start
+                    durations[index] += ThreadCPUClock.now() - start
                 }
             } else {
                 for position in buffer.indices {
@@ -288,7 +289,7 @@ struct AuditVisitor: InstitutionVisitor {
             if !outcome.isEmpty { speculative.append(outcome) }
             if missed { missedLookups.append(file) }
         }
-        evaluation += clock.now - start
+        evaluation += ThreadCPUClock.now() - start
     }
 
     func finish() -> Output {

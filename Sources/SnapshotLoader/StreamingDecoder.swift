@@ -252,26 +252,28 @@ final class DecodingPlans: Sendable {
 }
 
 /// How one record type is decoded.
-final class RecordPlan: @unchecked Sendable {
-    // Set once while the plans are built (before they are shared), read-only afterwards.
+///
+/// Every property is a constant: the decoder reads `fields` and `names` once per field of the file, and a class's
+/// variable would cost an exclusivity check and a retain of the array at each read.
+final class RecordPlan: Sendable {
     let type: RecordType
-    private(set) var fields: [FieldPlan] = []
-    private var names: [[UInt8]] = []
+    let fields: [FieldPlan]
+    private let names: [[UInt8]]
     /// One bit per field: the mask of a record in which every field was written.
     let allFields: UInt64
 
-    private init(_ type: RecordType) {
+    private init(_ type: RecordType, fields: [FieldPlan]) {
         self.type = type
+        self.fields = fields
+        names = type.fields.map { Array($0.name.utf8) }
         allFields = type.fields.count >= 64 ? .max : (1 << UInt64(type.fields.count)) - 1
     }
 
+    /// The plan of `type`, and of the record types it holds, made once each (the schema's types hold no cycle).
     static func make(_ type: RecordType, cache: inout [String: RecordPlan]) -> RecordPlan {
         if let plan = cache[type.name] { return plan }
-        let plan = RecordPlan(type)
-        cache[type.name] = plan
         precondition(type.fields.count <= 64, "record type \(type.name) has more than 64 fields")
-        plan.names = type.fields.map { Array($0.name.utf8) }
-        plan.fields = type.fields.map { field in
+        let fields = type.fields.map { field in
             var defaultRecord: RecordPlan?
             if case .defaulted(let value) = field.presence, value.isNull, case .record(let nested) = field.type {
                 defaultRecord = make(nested, cache: &cache)
@@ -280,6 +282,8 @@ final class RecordPlan: @unchecked Sendable {
             return FieldPlan(presence: field.presence, kind: ValuePlan.make(field.type, minimum: minimum, cache: &cache),
                              defaultRecord: defaultRecord)
         }
+        let plan = RecordPlan(type, fields: fields)
+        cache[type.name] = plan
         return plan
     }
 

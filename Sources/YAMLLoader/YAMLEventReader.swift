@@ -25,8 +25,15 @@ public final class YAMLEventReader {
     /// The current event, copied out of libyaml's structures so that the accessors are inlinable
     /// (and, behind a pointer, free of the exclusivity checks of class properties).
     @usableFromInline let current: UnsafeMutablePointer<Current>
-    private let direct: LibYAMLSource?
-    private let prefetcher: EventPrefetcher?
+    /// Where the events come from: libyaml on this thread, or the prefetching thread's batches. Held as `Unmanaged`
+    /// (retained here, released in `deinit`) so that `next()` calls it without a retain and a release per event,
+    /// which cost about as much as the rest of `next()`.
+    private let source: Source
+
+    private enum Source {
+        case direct(Unmanaged<LibYAMLSource>)
+        case prefetched(Unmanaged<EventPrefetcher>)
+    }
 
     @usableFromInline struct Current {
         @usableFromInline var kind = YAMLEventKind.streamStart
@@ -52,23 +59,28 @@ public final class YAMLEventReader {
         current = CacheLines.allocate(Current.self, capacity: 1)
         current.initialize(to: Current())
         if prefetch {
-            direct = nil
-            prefetcher = EventPrefetcher(source: source)
+            self.source = .prefetched(.passRetained(EventPrefetcher(source: source)))
         } else {
-            direct = source
-            prefetcher = nil
+            self.source = .direct(.passRetained(source))
         }
     }
 
     deinit {
-        prefetcher?.stop()
+        switch source {
+        case .direct(let source):
+            source.release()
+        case .prefetched(let prefetcher):
+            prefetcher.takeRetainedValue().stop()
+        }
         current.deallocate()
     }
 
     /// Moves to the next event; false when libyaml reports an error (the caller falls back).
     public func next() -> Bool {
-        if let direct { return direct.next(into: current) }
-        return prefetcher?.next(into: current) ?? false
+        switch source {
+        case .direct(let source): source._withUnsafeGuaranteedRef { $0.next(into: current) }
+        case .prefetched(let prefetcher): prefetcher._withUnsafeGuaranteedRef { $0.next(into: current) }
+        }
     }
 
     /// The current event's kind (valid after `next()` returned true).
@@ -190,7 +202,8 @@ private final class EventPrefetcher: @unchecked Sendable {
     private static let ringSize = 4
     private static let eventsPerBatch = 8192
 
-    private let ring: [EventBatch]
+    /// Retained here, released in `deinit`: reading a batch of the ring then costs no retain and release per event.
+    private let ring: [Unmanaged<EventBatch>]
     private let empty = DispatchSemaphore(value: EventPrefetcher.ringSize)
     private let filled = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -199,7 +212,7 @@ private final class EventPrefetcher: @unchecked Sendable {
     private let position: UnsafeMutablePointer<(batch: Int, event: Int, holding: Bool)>
 
     init(source: LibYAMLSource) {
-        ring = (0..<EventPrefetcher.ringSize).map { _ in EventBatch(capacity: EventPrefetcher.eventsPerBatch) }
+        ring = (0..<EventPrefetcher.ringSize).map { _ in .passRetained(EventBatch(capacity: EventPrefetcher.eventsPerBatch)) }
         position = CacheLines.allocate((batch: Int, event: Int, holding: Bool).self, capacity: 1)
         position.initialize(to: (batch: 0, event: 0, holding: false))
         let thread = Thread { [self] in produce(source) }
@@ -208,6 +221,7 @@ private final class EventPrefetcher: @unchecked Sendable {
     }
 
     deinit {
+        for batch in ring { batch.release() }
         position.deallocate()
     }
 
@@ -221,7 +235,7 @@ private final class EventPrefetcher: @unchecked Sendable {
         while true {
             empty.wait()
             if cancelled.load(ordering: .acquiring) { return }
-            let batch = ring[slot]
+            let batch = ring[slot].takeUnretainedValue()
             batch.reset()
             var ended = false
             while batch.count < EventPrefetcher.eventsPerBatch {
@@ -246,13 +260,17 @@ private final class EventPrefetcher: @unchecked Sendable {
     func next(into current: UnsafeMutablePointer<YAMLEventReader.Current>) -> Bool {
         while true {
             if position.pointee.holding {
-                let batch = ring[position.pointee.batch]
-                if position.pointee.event < batch.count {
-                    current.pointee = batch.event(at: position.pointee.event)
-                    position.pointee.event += 1
-                    return true
+                let position = position
+                let taken = ring[position.pointee.batch]._withUnsafeGuaranteedRef { batch -> Bool? in
+                    if position.pointee.event < batch.count {
+                        current.pointee = batch.event(at: position.pointee.event)
+                        position.pointee.event += 1
+                        return true
+                    }
+                    return batch.failed ? false : nil
                 }
-                if batch.failed { return false }
+                // An event, or the batch failed; nil: this batch is done.
+                if let taken { return taken }
                 guard current.pointee.kind != .streamEnd else { return false }
                 position.pointee.holding = false
                 position.pointee.batch = (position.pointee.batch + 1) % EventPrefetcher.ringSize

@@ -122,7 +122,7 @@ struct AuditCommand: ParsableCommand {
                 return String(Double(seconds) * 1000 + Double(attoseconds) / 1e15)
             }
             // Streamed, the rules are evaluated while the snapshot is read: the time of both together, then the time the
-            // workers spent evaluating (added up) and the rules of the region evaluated afterwards; and the time spent reading
+            // workers spent evaluating (their processor time, added up) and the rules of the region evaluated afterwards; and the time spent reading
             // some files again (parsing and decoding, for persons met in more than one file), which is not evaluation.
             let stages = evaluation.map {
                 "snapshot and evaluate, streamed \(ms(snapshotRead - rulesRead)) ms, evaluate \(ms($0.rules)) ms, "
