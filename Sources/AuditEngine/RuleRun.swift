@@ -114,6 +114,11 @@ struct RuleRun {
         }
     }
 
+    /// Lets go of what the frame keeps of the institutions evaluated so far (see `EvalFrame.forgetLists`).
+    mutating func forgetLists() {
+        frame.forgetLists()
+    }
+
     /// Evaluates an institution-, person- or event-scope rule on one institution: the institution itself,
     /// each person on its roster or each of its events. (Nothing for rules of other scopes.) The institution
     /// must stay where it is while the call runs: the rule reads it, and its roster, in place.

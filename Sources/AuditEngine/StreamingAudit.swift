@@ -290,6 +290,8 @@ struct AuditVisitor: InstitutionVisitor {
             if missed { missedLookups.append(file) }
         }
         evaluation += ThreadCPUClock.now() - start
+        // The records of these institutions are freed by the reader once they are projected, not at the next batch.
+        for index in runs.indices { runs[index].forgetLists() }
     }
 
     func finish() -> Output {

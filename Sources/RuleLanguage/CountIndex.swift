@@ -73,6 +73,13 @@ final class CountCacheEntry {
         return self.items.withUnsafeBufferPointer { x in items.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress } }
     }
 
+    /// Lets go of the list and its index, keeping whether the site was indexed (see `EvalFrame.indexedCount`).
+    func forgetList() {
+        items = []
+        index = nil
+        unindexable = false
+    }
+
     /// Makes the entry about `items`, with no index yet.
     func restart(with items: [Value]) {
         self.items = items

@@ -294,6 +294,15 @@ public struct EvalFrame {
         return entries
     }
 
+    /// Lets go of the lists the frame keeps to answer the next evaluation faster (the list each indexed `count` saw last,
+    /// the last `rosters_of` answer). A streamed audit calls this once a batch of institutions is evaluated: those lists
+    /// are the batch's rosters, and holding them kept the batch's records alive until the next batch replaced them, so
+    /// that they were freed in the middle of evaluating it.
+    public mutating func forgetLists() {
+        for entry in countCache { entry?.forgetList() }
+        lastRosters = nil
+    }
+
     /// Points variable `element` (declared with `ExpressionCompiler.declareBound`) at `value`, or makes it
     /// read as missing (nil). The caller keeps the value alive, unmoved, for as long as expressions read it.
     @inlinable

@@ -110,6 +110,37 @@ private func evaluateForEachPerson(_ texts: [String], on subject: Value) throws 
         }
     }
 
+    /// A streamed audit makes the frame let go of the lists it keeps after each batch (`forgetLists`): the frame then holds
+    /// none of the batch's rosters, a site that was indexed indexes the next institution's roster at its first count (it
+    /// still knows it was), and the counts are the same as counting one by one.
+    @Test func aFrameThatForgetsItsListsHoldsNoneAndCountsTheSame() throws {
+        let (indexed, plain) = IndexedCountTests.pairs[0]
+        var compiler = ExpressionCompiler()
+        let itSlot = compiler.declare("it", type: .record(SnapshotSchema.institution))
+        let personSlot = compiler.declare("p0", type: .record(SnapshotSchema.person))
+        let compiled = [indexed, plain].compactMap { compiler.compile($0) }
+        #expect(compiled.count == 2, "\(compiler.errors)")
+        var frame = EvalFrame(slotCount: compiler.slotCount, stepLimit: 1_000_000, context: .empty)
+        for seed in [11, 12, 13] as [UInt64] {
+            let subject = institution(staff: 40, seed: seed)
+            frame.slots[itSlot] = subject
+            for (position, person) in (subject.recordValue?[SnapshotSchema.institution.requiredSlot("staff")].listValue ?? []).enumerated() {
+                frame.slots[personSlot] = person
+                frame.steps = 0
+                let values = try compiled.map { try $0.evaluate(&frame) }
+                #expect(values[0] == values[1], "seed \(seed), person \(position)")
+                // After the first institution, the first count of each roster already comes from its index.
+                if seed > 11, position == 0 { #expect(frame.countCache.compactMap { $0?.index }.count == 1) }
+            }
+            frame.slots[itSlot] = .null
+            frame.slots[personSlot] = .null
+            frame.forgetLists()
+            let entries = frame.countCache.compactMap { $0 }
+            #expect(entries.count == 1)
+            #expect(entries.allSatisfy { $0.items.isEmpty && $0.index == nil && $0.lookups > 1 })
+        }
+    }
+
     /// Keys that are enum values are grouped by a table of cases until a key that is not one (a missing value) is met; the
     /// groups made so far then go on by comparing or hashing keys. Met after more than eight groups (the most compared
     /// one by one), every key already seen must still be found.
