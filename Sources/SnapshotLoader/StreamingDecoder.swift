@@ -113,9 +113,8 @@ struct StreamingDecoder {
             guess = slot + 1
             try advance()
             record.setMark(mark(), at: slot)
-            let field = plan.fields[slot]
             if atNull {
-                switch field.presence {
+                switch plan.fields[slot].presence {
                 case .optional: written |= bit
                 case .defaulted: break
                 case .required: throw Fallback()
@@ -131,7 +130,12 @@ struct StreamingDecoder {
                 record[slot] = .list([])
                 continue
             }
-            record[slot] = try decodeValue(field.kind)
+            if let scalar = plan.scalars[slot] {
+                guard reader.kind == .scalar, !reader.scalarHasTag else { throw Fallback() }
+                record[slot] = try decodeScalar(scalar)
+            } else {
+                record[slot] = try decodeValue(plan.fields[slot].kind)
+            }
         }
         if written != plan.allFields {
             for slot in 0..<plan.fields.count where written & (1 << UInt64(slot)) == 0 {
@@ -204,11 +208,11 @@ struct StreamingDecoder {
             guard let date = CivilDate(utf8: bytes) else { throw Fallback() }
             return .date(date)
         case .enumeration(let type):
-            guard let index = type.index(ofUTF8: bytes) else { throw Fallback() }
+            guard let index = plans.enumIndex(ofUTF8: bytes, in: type) else { throw Fallback() }
             return .enumCase(index)
         case .literal(let expected):
             let text = String(decoding: bytes, as: UTF8.self)
-            guard text == expected else { throw Fallback() }
+            guard text == plans.literals[expected] else { throw Fallback() }
             return .string(text)
         }
     }
@@ -243,11 +247,50 @@ struct StreamingDecoder {
 final class DecodingPlans: Sendable {
     let snapshot: RecordPlan
     let institution: RecordPlan
+    /// The enum types and literal texts that scalar plans name by their place here (see `ScalarPlan`).
+    private let enumTypes: [EnumTypeBox]
+    /// The same boxes, held by `enumTypes`: read without a retain and a release (a copy of an `EnumType` out of an
+    /// array cost one of each for each of its parts, for every enum value of a file).
+    private let enumLookups: [Unmanaged<EnumTypeBox>]
+    let literals: [String]
+
+    private final class EnumTypeBox: Sendable {
+        let type: EnumType
+        init(_ type: EnumType) { self.type = type }
+    }
+
+    /// The case of enum type `place` spelt by `bytes` (see `EnumType.index(ofUTF8:)`).
+    @inline(__always)
+    func enumIndex(ofUTF8 bytes: UnsafeBufferPointer<UInt8>, in place: Int) -> Int? {
+        enumLookups[place]._withUnsafeGuaranteedRef { $0.type.index(ofUTF8: bytes) }
+    }
 
     init() {
         var cache: [String: RecordPlan] = [:]
-        snapshot = RecordPlan.make(SnapshotSchema.snapshot, cache: &cache)
-        institution = RecordPlan.make(SnapshotSchema.institution, cache: &cache)
+        var tables = ScalarTables()
+        snapshot = RecordPlan.make(SnapshotSchema.snapshot, cache: &cache, tables: &tables)
+        institution = RecordPlan.make(SnapshotSchema.institution, cache: &cache, tables: &tables)
+        enumTypes = tables.enumTypes.map(EnumTypeBox.init)
+        enumLookups = enumTypes.map { Unmanaged.passUnretained($0) }
+        literals = tables.literals
+    }
+}
+
+/// The enum types and literal texts met while the plans are made, each once.
+struct ScalarTables {
+    var enumTypes: [EnumType] = []
+    var literals: [String] = []
+
+    mutating func place(of type: EnumType) -> Int {
+        if let place = enumTypes.firstIndex(of: type) { return place }
+        enumTypes.append(type)
+        return enumTypes.count - 1
+    }
+
+    mutating func place(of literal: String) -> Int {
+        if let place = literals.firstIndex(of: literal) { return place }
+        literals.append(literal)
+        return literals.count - 1
     }
 }
 
@@ -258,6 +301,9 @@ final class DecodingPlans: Sendable {
 final class RecordPlan: Sendable {
     let type: RecordType
     let fields: [FieldPlan]
+    /// Per field, how it is decoded when it holds a scalar (nil for a list or a record): a plain value, read without
+    /// copying the field's plan (each copy of which cost a retain and a release of its parts).
+    let scalars: [ScalarPlan?]
     private let names: [[UInt8]]
     /// One bit per field: the mask of a record in which every field was written.
     let allFields: UInt64
@@ -265,21 +311,25 @@ final class RecordPlan: Sendable {
     private init(_ type: RecordType, fields: [FieldPlan]) {
         self.type = type
         self.fields = fields
+        scalars = fields.map { field in
+            if case .scalar(let scalar) = field.kind { return scalar }
+            return nil
+        }
         names = type.fields.map { Array($0.name.utf8) }
         allFields = type.fields.count >= 64 ? .max : (1 << UInt64(type.fields.count)) - 1
     }
 
     /// The plan of `type`, and of the record types it holds, made once each (the schema's types hold no cycle).
-    static func make(_ type: RecordType, cache: inout [String: RecordPlan]) -> RecordPlan {
+    static func make(_ type: RecordType, cache: inout [String: RecordPlan], tables: inout ScalarTables) -> RecordPlan {
         if let plan = cache[type.name] { return plan }
         precondition(type.fields.count <= 64, "record type \(type.name) has more than 64 fields")
         let fields = type.fields.map { field in
             var defaultRecord: RecordPlan?
             if case .defaulted(let value) = field.presence, value.isNull, case .record(let nested) = field.type {
-                defaultRecord = make(nested, cache: &cache)
+                defaultRecord = make(nested, cache: &cache, tables: &tables)
             }
             let minimum = field.minimum
-            return FieldPlan(presence: field.presence, kind: ValuePlan.make(field.type, minimum: minimum, cache: &cache),
+            return FieldPlan(presence: field.presence, kind: ValuePlan.make(field.type, minimum: minimum, cache: &cache, tables: &tables),
                              defaultRecord: defaultRecord)
         }
         let plan = RecordPlan(type, fields: fields)
@@ -341,25 +391,27 @@ indirect enum ValuePlan: Sendable {
         }
     }
 
-    static func make(_ type: FieldType, minimum: Int?, cache: inout [String: RecordPlan]) -> ValuePlan {
+    static func make(_ type: FieldType, minimum: Int?, cache: inout [String: RecordPlan], tables: inout ScalarTables) -> ValuePlan {
         switch type {
         case .string, .reference: .scalar(.string)
         case .int: .scalar(.int(minimum: minimum))
         case .bool: .scalar(.bool)
         case .date: .scalar(.date)
-        case .enumeration(let enumType): .scalar(.enumeration(enumType))
-        case .literal(let text): .scalar(.literal(text))
-        case .list(let element): .list(ListElement(kind: make(element, minimum: nil, cache: &cache)))
-        case .record(let recordType): .record(RecordPlan.make(recordType, cache: &cache))
+        case .enumeration(let enumType): .scalar(.enumeration(tables.place(of: enumType)))
+        case .literal(let text): .scalar(.literal(tables.place(of: text)))
+        case .list(let element): .list(ListElement(kind: make(element, minimum: nil, cache: &cache, tables: &tables)))
+        case .record(let recordType): .record(RecordPlan.make(recordType, cache: &cache, tables: &tables))
         }
     }
 }
 
+/// How a scalar is decoded. Plain values only (an enum type and a literal text are named by their place in
+/// `DecodingPlans`), so that copying one costs no reference counting: one is read for every scalar of a file.
 enum ScalarPlan: Sendable {
     case string
     case int(minimum: Int?)
     case bool
     case date
-    case enumeration(EnumType)
-    case literal(String)
+    case enumeration(Int)
+    case literal(Int)
 }
