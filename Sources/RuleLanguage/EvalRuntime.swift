@@ -219,8 +219,10 @@ public final class OrderedRoster: Sendable {
 /// caller says which id a group stands for (`idOf`), and two ids are the same person only when their texts are equal,
 /// so ids whose hashes are equal (or fall on the same place) are still told apart.
 struct IDGroups: Sendable {
-    /// Per place: the group there (-1: empty) and its id's hash. Never more than half full.
-    private var slots: [(group: Int32, hash: UInt64)]
+    /// Per place: the group there (-1: empty) and the high half of its id's hash (the low bits choose the place).
+    /// Never more than half full: 8 bytes a place, two to four places a person (a dictionary of the ids took 24 bytes a
+    /// place, one to two places a person, and kept the ids again).
+    private var slots: [(group: Int32, tag: UInt32)]
     private let mask: Int
 
     init(capacity: Int) {
@@ -233,13 +235,14 @@ struct IDGroups: Sendable {
     /// The group of `id`: the one already there, or `next`, recorded for it, when the id is new.
     mutating func group(of id: String, hash: UInt64, next: Int32, idOf: (Int32) -> String) -> Int32 {
         var place = Int(truncatingIfNeeded: hash) & mask
+        let tag = UInt32(truncatingIfNeeded: hash >> 32)
         while true {
             let slot = slots[place]
             if slot.group < 0 {
-                slots[place] = (next, hash)
+                slots[place] = (next, tag)
                 return next
             }
-            if slot.hash == hash, idOf(slot.group) == id { return slot.group }
+            if slot.tag == tag, idOf(slot.group) == id { return slot.group }
             place = (place + 1) & mask
         }
     }
@@ -247,10 +250,11 @@ struct IDGroups: Sendable {
     /// The group of `id`, nil when it has none.
     func find(_ id: String, hash: UInt64, idOf: (Int32) -> String) -> Int32? {
         var place = Int(truncatingIfNeeded: hash) & mask
+        let tag = UInt32(truncatingIfNeeded: hash >> 32)
         while true {
             let slot = slots[place]
             if slot.group < 0 { return nil }
-            if slot.hash == hash, idOf(slot.group) == id { return slot.group }
+            if slot.tag == tag, idOf(slot.group) == id { return slot.group }
             place = (place + 1) & mask
         }
     }
