@@ -220,8 +220,8 @@ public final class OrderedRoster: Sendable {
 /// so ids whose hashes are equal (or fall on the same place) are still told apart.
 struct IDGroups: Sendable {
     /// Per place: the group there (-1: empty) and the high half of its id's hash (the low bits choose the place).
-    /// Never more than half full: 8 bytes a place, two to four places a person (a dictionary of the ids took 24 bytes a
-    /// place, one to two places a person, and kept the ids again).
+    /// Never more than half full: 8 bytes a place, two to four places a person (the dictionary it replaces took 24 bytes
+    /// a place, up to three quarters full, and held a copy of each id).
     private var slots: [(group: Int32, tag: UInt32)]
     private let mask: Int
 
