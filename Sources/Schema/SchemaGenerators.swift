@@ -141,8 +141,11 @@ public enum SchemaGenerators {
             "- “可省略”的字段不写时为空（null），规则必须说明为空时怎么办；有默认值的字段不写时取默认值。",
             "- 编辑器支持：`bianzhi schema snapshot > snapshot.schema.json`，然后在文件开头写",
             "  `# yaml-language-server: $schema=snapshot.schema.json`；`institutions/` 下的文件用 `bianzhi schema institution-file`。",
-            "- 大的单个文件：把 `as_of` 和 `region` 写在 `institutions` 之前（如本页字段的顺序），`audit` 才能边读边审、",
-            "  名册读完即释放；写在后面也能读，结果相同，只是先整份装入（内存约为文件大小的 4 倍）。",
+            "- 大的单个文件：`audit` 按行把机构列表切成若干段，各段在各个线程上分别解析、审计，名册读完即释放。能切分的写法就是",
+            "  导出程序通常的写法：`institutions:` 单独一行、顶格（后面只可有注释），列表的每一项各自另起一行、以同样多的空格和 `- `",
+            "  开头，换行用 `\\n`（或 `\\r\\n`），行首不用制表符。其他写法（流式 `[...]`、只用 `\\r` 换行、引号内的字符串跨行后又像列表项的行等）",
+            "  也能读，结果相同，只是由一个线程解析；这时还要把 `as_of` 和 `region` 写在 `institutions` 之前（如本页字段的顺序），",
+            "  否则先整份装入（内存约为文件大小的 4 倍）。",
             "",
         ]
         for record in SnapshotSchema.records {

@@ -22,11 +22,20 @@ public struct SnapshotLoader: Sendable {
     /// How much work a batch of a streamed file's institutions holds (see `stream(file:start:)`): an institution counts
     /// one, and one more for each person and event it has.
     public var batchWeight: Int
+    /// About how many bytes each run of a split file's lines holds (see `stream(splitFile:start:)`); nil for a size
+    /// that gives each worker about sixteen runs, between 256 KB and 4 MB.
+    public var splitBytes: Int?
+    /// Whether a streamed file is split into runs of lines parsed on the workers when its layout allows
+    /// (`stream(splitFile:start:)`); when not, it is parsed by one thread (`stream(file:start:)`).
+    public var splitsFiles: Bool
 
-    public init(limits: YAMLLimits = .default, workers: WorkerPool = .perProcessor, batchWeight: Int = 2_048) {
+    public init(limits: YAMLLimits = .default, workers: WorkerPool = .perProcessor, batchWeight: Int = 2_048, splitBytes: Int? = nil,
+                splitsFiles: Bool = true) {
         self.limits = limits
         self.workers = workers
         self.batchWeight = max(1, batchWeight)
+        self.splitBytes = splitBytes.map { max(1, $0) }
+        self.splitsFiles = splitsFiles
     }
 
     public func load(path: String) -> Result {

@@ -31,20 +31,25 @@ public struct StreamLayout: Sendable {
         case files
         /// One file's institutions, in batches.
         case batches(FileBatches)
+        /// One file's institutions, in runs of lines parsed on their own (see `FileSplit`).
+        case chunks(FileChunks)
     }
 
     let parts: Parts
 }
 
 extension SnapshotLoader {
-    /// Reads the snapshot at `path` as a stream: a folder file by file (`stream(folder:start:)`), one file in batches of
-    /// institutions (`stream(file:start:)`). Nil when it cannot be streamed: load it in full then.
+    /// Reads the snapshot at `path` as a stream: a folder file by file (`stream(folder:start:)`), one file in runs of its
+    /// lines parsed on the workers (`stream(splitFile:start:)`) or, when its lines cannot be split, in batches of
+    /// institutions as one thread parses it (`stream(file:start:)`). Nil when it cannot be streamed: load it in full then.
     public func stream<Visitor: InstitutionVisitor>(
         path: String, start: @escaping (Snapshot) -> (projection: RecordProjection, makeVisitor: @Sendable () -> Visitor)?
     ) -> StreamedSnapshot<Visitor.Output>? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
-        return isDirectory.boolValue ? stream(folder: path, start: start) : stream(file: path, start: start)
+        if isDirectory.boolValue { return stream(folder: path, start: start) }
+        if splitsFiles, let split = stream(splitFile: path, start: start) { return split }
+        return stream(file: path, start: start)
     }
 
     /// The institutions of some parts of a snapshot that streamed, read again in full: for each part the visitors were
@@ -56,6 +61,9 @@ extension SnapshotLoader {
         case .batches(let batches):
             guard let path = streamed.snapshot.files.first else { return nil }
             return institutions(in: batches.ranges(of: parts), batches, path: path, plans: DecodingPlans())
+        case .chunks(let chunks):
+            guard let path = streamed.snapshot.files.first else { return nil }
+            return institutions(ofChunks: parts, chunks, path: path)
         }
     }
 }
@@ -151,7 +159,7 @@ extension SnapshotLoader {
 }
 
 /// What one worker's run of files gave.
-private struct RunResult<Output: Sendable>: Sendable {
+struct RunResult<Output: Sendable>: Sendable {
     var output: Output
     var institutions: [Value]
     var facts: CrossChecks.RosterFacts

@@ -21,6 +21,16 @@ struct StreamingDecoder {
     private let plans: DecodingPlans
     /// When set, a snapshot file's institutions are handed to it as they are decoded, and not kept (see `decodeSnapshot`).
     var batcher: InstitutionBatcher?
+    /// When set, the bytes are a snapshot file's top-level text without the items of its list of institutions, which are
+    /// read elsewhere (see `SnapshotLoader.stream(splitFile:start:)`): `institutions:` must be on line `keyLine`, at the
+    /// start of the line, with nothing after it; its value is read as an empty list marked `mark`, where the list began.
+    var institutionsElsewhere: (keyLine: Int32, mark: ValueMark)?
+    /// Lines from `shiftFrom` on (as counted in the bytes decoded) are `shiftBy` lines further down in the file: the
+    /// lines cut out before them (see `institutionsElsewhere`).
+    private var shiftFrom = Int32.max
+    private var shiftBy: Int32 = 0
+    /// Once a document is decoded: how many line breaks libyaml counted in the bytes (where the stream ended, less one).
+    private(set) var lineBreaks: Int32 = 0
 
     /// `prefetch`: parse on a second thread while this one decodes (for a large file).
     init?(path: String, fileIndex: Int32, plans: DecodingPlans, prefetch: Bool = false) {
@@ -38,6 +48,13 @@ struct StreamingDecoder {
         self.fileIndex = fileIndex
         self.lineOffset = lineOffset
         self.plans = plans
+    }
+
+    /// Marks lines from `line` on (as counted in the bytes decoded) `lines` further down: `lines` lines of the file were
+    /// cut out before `line`.
+    mutating func shiftLines(from line: Int32, by lines: Int32) {
+        shiftFrom = line
+        shiftBy = lines
     }
 
     /// A whole snapshot file: one document holding the top-level record. With a `batcher`, its institutions are handed
@@ -68,6 +85,7 @@ struct StreamingDecoder {
         let value = try body(&self)
         try expect(.documentEnd)
         try expect(.streamEnd)
+        lineBreaks = reader.start.line - 1
         return value
     }
 
@@ -82,7 +100,8 @@ struct StreamingDecoder {
 
     private func mark() -> ValueMark {
         let start = reader.start
-        return ValueMark(file: fileIndex, line: start.line + lineOffset, column: start.column)
+        let line = start.line + lineOffset + (start.line >= shiftFrom ? shiftBy : 0)
+        return ValueMark(file: fileIndex, line: line, column: start.column)
     }
 
     /// A plain, untagged scalar that YAML reads as null (as `YAMLScalar.isNull`).
@@ -111,6 +130,16 @@ struct StreamingDecoder {
             guard seen & bit == 0 else { throw Fallback() }
             seen |= bit
             guess = slot + 1
+            if let elsewhere = institutionsElsewhere, plan === plans.snapshot, slot == Slots.institutions {
+                // The key where the list was cut out, with nothing after it: the list is read elsewhere.
+                guard reader.start.line == elsewhere.keyLine, reader.start.column == 1, reader.scalarStyle == .plain else { throw Fallback() }
+                try advance()
+                guard atNull else { throw Fallback() }
+                record.setMark(elsewhere.mark, at: slot)
+                record[slot] = .list([])
+                written |= bit
+                continue
+            }
             try advance()
             record.setMark(mark(), at: slot)
             if atNull {
@@ -137,6 +166,7 @@ struct StreamingDecoder {
                 record[slot] = try decodeValue(plan.fields[slot].kind)
             }
         }
+        if institutionsElsewhere != nil, plan === plans.snapshot, seen & (1 << UInt64(Slots.institutions)) == 0 { throw Fallback() }
         if written != plan.allFields {
             for slot in 0..<plan.fields.count where written & (1 << UInt64(slot)) == 0 {
                 switch plan.fields[slot].presence {

@@ -204,8 +204,9 @@ private func replace(_ pattern: String, with template: String, in folder: String
 
     // MARK: One file
 
-    /// Every case's snapshot file, streamed in batches of one institution and in one batch: the report is exactly the
-    /// one of the file loaded in full, on the snapshot's date and on another, with one worker and two.
+    /// Every case's snapshot file, split into runs of one institution and of the automatic size, and (not split) streamed
+    /// in batches of one institution and in one batch: the report is exactly the one of the file loaded in full, on the
+    /// snapshot's date and on another, with one worker and two.
     @Test func aStreamedFileReportsWhatTheFullAuditReports() throws {
         let ruleSet = try projectRules()
         let cases = try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("Cases")).sorted()
@@ -214,15 +215,21 @@ private func replace(_ pattern: String, with template: String, in folder: String
         for name in cases {
             let file = TestSupport.path("Cases/\(name)/snapshot.yaml")
             guard FileManager.default.fileExists(atPath: file), let full = SnapshotLoader().load(path: file).snapshot else { continue }
-            for batchWeight in [1, 2_048] {
+            let ways: [(String, (WorkerPool) -> SnapshotLoader)] = [
+                ("runs of one", { SnapshotLoader(workers: $0, splitBytes: 1) }),
+                ("runs", { SnapshotLoader(workers: $0) }),
+                ("batches of one", { SnapshotLoader(workers: $0, batchWeight: 1, splitsFiles: false) }),
+                ("batches", { SnapshotLoader(workers: $0, splitsFiles: false) }),
+            ]
+            for (way, makeLoader) in ways {
                 for workers in [1, 2] {
                     let engine = AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: workers))
-                    let loader = SnapshotLoader(workers: WorkerPool(workers: workers), batchWeight: batchWeight)
+                    let loader = makeLoader(WorkerPool(workers: workers))
                     for date in [nil, CivilDate(parsing: "2031-01-01")] {
                         let expected = reporter.render(engine.audit(date.map { full.with(asOf: $0) } ?? full))
                         let streamed = try #require(engine.auditStreaming(path: file, loader: loader, asOf: date), "\(name) did not stream")
                         #expect(reporter.render(streamed.report) == expected,
-                                "\(name), batches of \(batchWeight), \(workers) workers, as of \(String(describing: date))")
+                                "\(name), \(way), \(workers) workers, as of \(String(describing: date))")
                         readAgain += streamed.filesReadAgain
                         // Reading files again is timed on its own, apart from evaluating the rules.
                         #expect((streamed.filesReadAgain > 0) == (streamed.reread > .zero), "\(name)")
@@ -260,9 +267,9 @@ private func replace(_ pattern: String, with template: String, in folder: String
             let file = try TestSupport.write(text + "\n" + exemption + "\n", to: "snapshot.yaml", in: directory)
             let loaded = SnapshotLoader().load(path: file)
             #expect(loaded.snapshot != nil || !streams)
-            for batchWeight in [1, 2_048] {
-                let streamed = engine.auditStreaming(path: file, loader: SnapshotLoader(batchWeight: batchWeight))
-                #expect((streamed != nil) == streams, "\(person), batches of \(batchWeight)")
+            for (batchWeight, splits) in [(1, false), (2_048, false), (2_048, true)] {
+                let streamed = engine.auditStreaming(path: file, loader: SnapshotLoader(batchWeight: batchWeight, splitsFiles: splits))
+                #expect((streamed != nil) == streams, "\(person), batches of \(batchWeight), split: \(splits)")
                 if let streamed, let snapshot = loaded.snapshot {
                     #expect(reporter.render(streamed.report) == reporter.render(engine.audit(snapshot)))
                     #expect(streamed.report.findings.contains { $0.subject.id == person && $0.status == .exempted })
@@ -271,8 +278,9 @@ private func replace(_ pattern: String, with template: String, in folder: String
         }
     }
 
-    /// A file that gives its institutions before its date and region is loaded in full.
-    @Test func aFileWithItsInstitutionsFirstIsNotStreamed() throws {
+    /// A file that gives its institutions before its date and region: split, its top-level text is read first, and it is
+    /// streamed with the report of the full audit; read by one thread (not split), it is loaded in full.
+    @Test func aFileWithItsInstitutionsFirstStreamsWhenSplit() throws {
         let engine = AuditEngine(ruleSet: try projectRules())
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -281,7 +289,9 @@ private func replace(_ pattern: String, with template: String, in folder: String
             .split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines[4] == "institutions:")
         let file = try TestSupport.write((lines[4...] + lines[1..<4]).joined(separator: "\n") + "\n", to: "snapshot.yaml", in: directory)
-        #expect(SnapshotLoader().load(path: file).snapshot != nil)
-        #expect(engine.auditStreaming(path: file, loader: SnapshotLoader()) == nil)
+        let full = try #require(SnapshotLoader().load(path: file).snapshot)
+        let streamed = try #require(engine.auditStreaming(path: file, loader: SnapshotLoader(splitBytes: 1)))
+        #expect(reporter.render(streamed.report) == reporter.render(engine.audit(full)))
+        #expect(engine.auditStreaming(path: file, loader: SnapshotLoader(splitsFiles: false)) == nil)
     }
 }
