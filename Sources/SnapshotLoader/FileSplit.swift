@@ -175,10 +175,13 @@ struct FileSplit: Sendable {
         var position = start
         while position < end, bytes[position] == 0x20 { position += 1 }
         let spaces = position - start
-        var content = position
-        while content < end, bytes[content] == 0x20 || bytes[content] == 0x09 { content += 1 }
-        if content == end || bytes[content] == UInt8(ascii: "#") { return .blankOrComment }
-        if content != position { return .tabbed }
+        if position == end || bytes[position] == UInt8(ascii: "#") { return .blankOrComment }
+        if bytes[position] == 0x09 {
+            // Spaces and tabs, then a comment or nothing; or a tab before the content.
+            var content = position
+            while content < end, bytes[content] == 0x20 || bytes[content] == 0x09 { content += 1 }
+            return content == end || bytes[content] == UInt8(ascii: "#") ? .blankOrComment : .tabbed
+        }
         let isItem = bytes[position] == UInt8(ascii: "-") && (position + 1 == end || bytes[position + 1] == 0x20)
         return .content(spaces: spaces, isItem: isItem)
     }
