@@ -199,6 +199,16 @@ final class StreamPlan: Sendable {
     /// looked up was not found.
     func evaluateSpeculative(_ institutions: [Value], data: SnapshotData) -> (outcome: FileOutcome, missed: Bool) {
         var runs = speculative.map { run($0, on: data) }
+        return evaluateSpeculative(institutions, runs: &runs)
+    }
+
+    /// The same, with `runs` (one per speculative rule, made by `run`) made to answer from `data` first.
+    func evaluateSpeculative(_ institutions: [Value], reusing runs: inout [RuleRun], data: SnapshotData) -> (outcome: FileOutcome, missed: Bool) {
+        for index in runs.indices { _ = runs[index].restart(answeringWith: data) }
+        return evaluateSpeculative(institutions, runs: &runs)
+    }
+
+    private func evaluateSpeculative(_ institutions: [Value], runs: inout [RuleRun]) -> (outcome: FileOutcome, missed: Bool) {
         var durations = [Duration](repeating: .zero, count: runs.count)
         institutions.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
@@ -208,10 +218,14 @@ final class StreamPlan: Sendable {
                 if let start { durations[index] += ThreadCPUClock.now() - start }
             }
         }
-        let outcome = FileOutcome(file: -1, rules: runs.indices.map {
-            RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures, duration: measuringRules ? durations[$0] : nil)
+        let missed = runs.contains { $0.lookupMissed }
+        // What was found is taken out, and the runs answer from the plan's data again: the file's look-ups (its
+        // institutions, its roster index) are not kept alive until the next file.
+        let outcome = FileOutcome(file: -1, rules: runs.indices.map { index in
+            let (findings, failures) = runs[index].restart(answeringWith: data)
+            return RuleOutcome(findings: findings, failures: failures, duration: measuringRules ? durations[index] : nil)
         })
-        return (outcome, runs.contains { $0.lookupMissed })
+        return (outcome, missed)
     }
 
     /// The look-ups of the speculative rules, answered by the institutions of one file.
@@ -248,6 +262,8 @@ struct AuditVisitor: InstitutionVisitor {
 
     let plan: StreamPlan
     private var runs: [RuleRun]
+    /// The speculative rules, made once and answering from each file in turn (see `StreamPlan.evaluateSpeculative`).
+    private var speculativeRuns: [RuleRun]
     private var durations: [Duration]
     private var speculative: [FileOutcome] = []
     private var missedLookups: [Int32] = []
@@ -258,6 +274,7 @@ struct AuditVisitor: InstitutionVisitor {
     init(plan: StreamPlan) {
         self.plan = plan
         runs = plan.local.map { plan.run($0, on: plan.data) }
+        speculativeRuns = plan.speculative.map { plan.run($0, on: plan.data) }
         durations = Array(repeating: .zero, count: runs.count)
     }
 
@@ -284,7 +301,7 @@ struct AuditVisitor: InstitutionVisitor {
                 personHashes.append(contentsOf: PersonHash.of(institutions).hashes)
                 fileEnds.append((file, personHashes.count))
             }
-            var (outcome, missed) = plan.evaluateSpeculative(institutions, data: plan.fileData(institutions))
+            var (outcome, missed) = plan.evaluateSpeculative(institutions, reusing: &speculativeRuns, data: plan.fileData(institutions))
             outcome.file = file
             if !outcome.isEmpty { speculative.append(outcome) }
             if missed { missedLookups.append(file) }

@@ -265,7 +265,7 @@ public struct EvalFrame {
     public var slots: [Value]
     public var steps = 0
     public let stepLimit: Int
-    public let context: EvalContext
+    public private(set) var context: EvalContext
     /// Per lambda: the element it is being applied to, inside the list being iterated (see `forEach`).
     @usableFromInline var elements = ElementTable(capacity: 8)
     /// Per indexed `count` call site: the list it last saw and that list's index (see `CountPlan`).
@@ -305,6 +305,16 @@ public struct EvalFrame {
     public mutating func forgetLists() {
         for entry in countCache { entry?.forgetList() }
         lastRosters = nil
+    }
+
+    /// Answers look-ups from `context` from now on (a streamed audit's next file): what the frame remembers of the
+    /// previous one (the lists of the indexed counts, the last `rosters_of`, its place in the roster order, a look-up
+    /// that missed) is let go.
+    public mutating func answer(with context: EvalContext) {
+        self.context = context
+        forgetLists()
+        rosterCursor = 0
+        lookupMissed = false
     }
 
     /// Points variable `element` (declared with `ExpressionCompiler.declareBound`) at `value`, or makes it
