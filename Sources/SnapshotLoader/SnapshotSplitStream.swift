@@ -1,5 +1,6 @@
 import Foundation
 import Schema
+import Synchronization
 import WorkerPool
 import YAMLLoader
 
@@ -34,8 +35,14 @@ extension SnapshotLoader {
             $0.recordValue?[Slots.exemptionSubject].stringValue
         }))
         let chunks = split.chunks
+        // Once a run does not read as the split expects, the others are not read: the file is read another way.
+        let failed = Atomic<Bool>(false)
         let results = workers.map(chunks.ranges.count) { chunk -> RunResult<Visitor.Output>? in
-            guard let institutions = SnapshotLoader.institutions(ofChunk: chunk, chunks, path: path, plans: plans) else { return nil }
+            guard !failed.load(ordering: .relaxed) else { return nil }
+            guard let institutions = SnapshotLoader.institutions(ofChunk: chunk, chunks, path: path, plans: plans) else {
+                failed.store(true, ordering: .relaxed)
+                return nil
+            }
             var visitor = makeVisitor()
             var gathered = CrossChecks.RosterFacts()
             facts.gather(institutions, into: &gathered)
