@@ -27,7 +27,7 @@ extension SnapshotLoader {
         decoder.institutionsElsewhere = (split.keyLine, ValueMark(file: 0, line: split.firstItemLine, column: Int32(split.indent + 1)))
         let shift = split.lineShift
         decoder.shiftLines(from: shift.from, by: shift.by)
-        guard var root = try? decoder.decodeSnapshot(),
+        guard let root = try? decoder.decodeSnapshot(),
               decoder.lineBreaks == SnapshotLoader.libYAMLBreaks(topLevel.lineBreaks, in: topLevel.bytes) else { return nil }
         let header = Snapshot(root: root, files: [path], path: path)
         guard let (projection, makeVisitor) = start(header) else { return nil }
@@ -50,20 +50,7 @@ extension SnapshotLoader {
             return RunResult(output: visitor.finish(), institutions: institutions.map { projection.project($0) }, facts: gathered)
         }
 
-        var outputs: [Visitor.Output] = []
-        var institutions: [Value] = []
-        var rosterFacts = CrossChecks.RosterFacts()
-        for result in results {
-            guard let result else { return nil }
-            outputs.append(result.output)
-            institutions.append(contentsOf: result.institutions)
-            rosterFacts.merge(result.facts)
-        }
-        root[Slots.institutions] = .list(institutions)
-        let snapshot = Snapshot(root: root, files: [path], path: path)
-        var checks = CrossChecks(snapshot: snapshot, rosterFacts: rosterFacts)
-        checks.run()
-        guard checks.errors.isEmpty else { return nil }
+        guard let (snapshot, outputs) = RunResult.assemble(results, root: root, files: [path], path: path) else { return nil }
         return StreamedSnapshot(snapshot: snapshot, outputs: outputs, layout: StreamLayout(parts: .chunks(chunks)))
     }
 

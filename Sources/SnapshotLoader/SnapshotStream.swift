@@ -118,20 +118,8 @@ extension SnapshotLoader {
             return RunResult(output: visitor.finish(), institutions: projected, facts: gathered)
         }
 
-        var outputs = [first.finish()]
-        var institutions = inlineProjected
-        var rosterFacts = inlineFacts
-        for result in results {
-            guard let result else { return nil }
-            outputs.append(result.output)
-            institutions.append(contentsOf: result.institutions)
-            rosterFacts.merge(result.facts)
-        }
-        root[Slots.institutions] = .list(institutions)
-        let snapshot = Snapshot(root: root, files: files, path: path)
-        var checks = CrossChecks(snapshot: snapshot, rosterFacts: rosterFacts)
-        checks.run()
-        guard checks.errors.isEmpty else { return nil }
+        let inlineResult = RunResult(output: first.finish(), institutions: inlineProjected, facts: inlineFacts)
+        guard let (snapshot, outputs) = RunResult.assemble([inlineResult] + results, root: root, files: files, path: path) else { return nil }
         return StreamedSnapshot(snapshot: snapshot, outputs: outputs, layout: StreamLayout(parts: .files))
     }
 }
@@ -158,11 +146,33 @@ extension SnapshotLoader {
     }
 }
 
-/// What one worker's run of files gave.
+/// What one worker's run of files (or of a split file's lines) gave.
 struct RunResult<Output: Sendable>: Sendable {
     var output: Output
     var institutions: [Value]
     var facts: CrossChecks.RosterFacts
+
+    /// The runs' results put together in order: the snapshot whose top-level record is `root` with the runs' (projected)
+    /// institutions, checked across records, and what each run's visitor gathered. Nil when a run gave nothing or the
+    /// checks fail.
+    static func assemble(_ results: [RunResult?], root: Record, files: [String], path: String) -> (snapshot: Snapshot, outputs: [Output])? {
+        var outputs: [Output] = []
+        var institutions: [Value] = []
+        var rosterFacts = CrossChecks.RosterFacts()
+        for result in results {
+            guard let result else { return nil }
+            outputs.append(result.output)
+            institutions.append(contentsOf: result.institutions)
+            rosterFacts.merge(result.facts)
+        }
+        var root = root
+        root[Slots.institutions] = .list(institutions)
+        let snapshot = Snapshot(root: root, files: files, path: path)
+        var checks = CrossChecks(snapshot: snapshot, rosterFacts: rosterFacts)
+        checks.run()
+        guard checks.errors.isEmpty else { return nil }
+        return (snapshot, outputs)
+    }
 }
 
 /// The checks of `CrossChecks` that read rosters and events, done on each file's institutions while they are whole.

@@ -5,26 +5,6 @@ import Schema
 import Testing
 import WorkerPool
 
-/// Notes the ids of the institutions of each part it is given.
-private struct IDVisitor: InstitutionVisitor {
-    struct Part: Sendable, Equatable {
-        var part: Int32
-        var ids: [String]
-    }
-
-    var parts: [Part] = []
-
-    mutating func visit(_ institutions: [Value], file: Int32) {
-        parts.append(Part(part: file, ids: institutions.compactMap { $0.recordValue?[Slots.institutionID].stringValue }))
-    }
-
-    func finish() -> [Part] { parts }
-}
-
-private func keepingNothing(_ header: Snapshot) -> (projection: RecordProjection, makeVisitor: @Sendable () -> IDVisitor)? {
-    (RecordProjection(root: SnapshotSchema.institution, keeping: [:]), { IDVisitor() })
-}
-
 /// Whether a streamed snapshot's top-level record is the fully loaded one's, marks included, but for the institutions
 /// (projected in the streamed one): those are compared by the list's own mark. Nil when they agree, else what differs.
 private func topLevelDifference(_ streamed: Snapshot, _ full: Snapshot) -> String? {

@@ -6,26 +6,6 @@ import Synchronization
 import Testing
 import WorkerPool
 
-/// Notes the ids of the institutions of each part it is given.
-private struct IDVisitor: InstitutionVisitor {
-    struct Part: Sendable, Equatable {
-        var part: Int32
-        var ids: [String]
-    }
-
-    var parts: [Part] = []
-
-    mutating func visit(_ institutions: [Value], file: Int32) {
-        parts.append(Part(part: file, ids: institutions.compactMap { $0.recordValue?[Slots.institutionID].stringValue }))
-    }
-
-    func finish() -> [Part] { parts }
-}
-
-private func keepingNothing(_ header: Snapshot) -> (projection: RecordProjection, makeVisitor: @Sendable () -> IDVisitor)? {
-    (RecordProjection(root: SnapshotSchema.institution, keeping: [:]), { IDVisitor() })
-}
-
 /// The snapshot files of the bundled cases.
 private func caseFiles() throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("Cases")).sorted()
