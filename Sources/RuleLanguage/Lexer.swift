@@ -55,9 +55,8 @@ struct Lexer {
         if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
             return lexString(quote: byte)
         }
-        for symbol in Lexer.symbolsLongestFirst {
-            let symbolBytes = Array(symbol.rawValue.utf8)
-            if index + symbolBytes.count <= bytes.count, Array(bytes[index..<index + symbolBytes.count]) == symbolBytes {
+        for (symbol, symbolBytes) in Lexer.symbolsLongestFirst {
+            if index + symbolBytes.count <= bytes.count, bytes[index..<index + symbolBytes.count].elementsEqual(symbolBytes) {
                 index += symbolBytes.count
                 return .success(Token(kind: .symbol(symbol), range: start..<index))
             }
@@ -137,10 +136,15 @@ struct Lexer {
         return min(length, bytes.count - index)
     }
 
+    /// The scalar whose UTF-8 encoding begins at `index`, decoded in place; nil for a malformed one.
     static func scalar(_ bytes: [UInt8], at index: Int) -> Unicode.Scalar? {
-        let length = scalarLength(bytes, at: index)
-        return String(decoding: bytes[index..<index + length], as: UTF8.self).unicodeScalars.first
+        var decoder = UTF8()
+        var iterator = bytes[index..<index + scalarLength(bytes, at: index)].makeIterator()
+        guard case .scalarValue(let scalar) = decoder.decode(&iterator) else { return nil }
+        return scalar
     }
 
+    /// Each symbol with its bytes, the longest first (so that `<=` is not read as `<`).
     private static let symbolsLongestFirst = Token.Symbol.allCases.sorted { $0.rawValue.utf8.count > $1.rawValue.utf8.count }
+        .map { ($0, Array($0.rawValue.utf8)) }
 }
