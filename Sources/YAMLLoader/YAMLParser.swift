@@ -36,10 +36,37 @@ private struct TreeBuilder {
         var items: [YAMLNode] = []
         var pairs: [YAMLPair] = []
         var pendingKey: YAMLNode?
-        var keys: [String: YAMLMark] = [:]
+        /// The keys so far, with where each is, once the mapping has `keysHashedFrom` of them; before that the pairs
+        /// are searched (most mappings have a few keys: a dictionary each cost more than the rest of the node).
+        var keys: [String: YAMLMark]?
         var start: YAMLMark
         var anchor: String?
         var size = 1
+
+        static let keysHashedFrom = 16
+
+        /// Where the key `value` first is in this mapping, if it is there already.
+        func firstMark(ofKey value: String) -> YAMLMark? {
+            if let keys { return keys[value] }
+            for pair in pairs {
+                if let key = pair.key.scalar, key.value == value { return pair.key.start }
+            }
+            return nil
+        }
+
+        /// Notes a new key (one `firstMark(ofKey:)` did not find), before its value comes.
+        mutating func noteKey(_ value: String, at mark: YAMLMark) {
+            if keys != nil {
+                keys?[value] = mark
+            } else if pairs.count + 1 >= Frame.keysHashedFrom {
+                var all: [String: YAMLMark] = [:]
+                for pair in pairs {
+                    if let key = pair.key.scalar, all[key.value] == nil { all[key.value] = pair.key.start }
+                }
+                all[value] = mark
+                keys = all
+            }
+        }
     }
 
     let file: SourceFile
@@ -154,10 +181,10 @@ private struct TreeBuilder {
             return
         }
         if let scalar = node.scalar {
-            if let first = stack[top].keys[scalar.value] {
+            if let first = stack[top].firstMark(ofKey: scalar.value) {
                 errors.append(error(.duplicateKey(scalar.value, firstAt: first), node.start))
             } else {
-                stack[top].keys[scalar.value] = node.start
+                stack[top].noteKey(scalar.value, at: node.start)
             }
         } else {
             errors.append(error(.nonScalarKey, node.start))

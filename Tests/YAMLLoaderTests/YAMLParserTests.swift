@@ -46,6 +46,22 @@ private func parse(bytes: [UInt8]) -> YAMLParser.Result {
         #expect(diagnostic.notes.first?.location == SourceLocation(path: "t.yaml", line: 1, column: 1))
     }
 
+    /// In mappings of every size around the one from which keys are hashed (a few keys are searched one by one): a key
+    /// repeated early, again at the end, and the last key repeated are each reported with the place of the key's first use.
+    @Test func duplicateKeysAreFoundInSmallAndLargeMappings() {
+        for size in [3, 14, 15, 16, 17, 40] {
+            // Line 1: k0, line 2: k1, line 3: k0 again, then k2… on lines 4…, then k0 and the last key again.
+            let lines = ["k0: 0", "k1: 1", "k0: early"] + (2..<size).map { "k\($0): \($0)" } + ["k0: late", "k\(size - 1): again"]
+            let result = parse(lines.joined(separator: "\n") + "\n")
+            let duplicates = result.errors.compactMap { error -> [Int32]? in
+                guard case let .duplicateKey(key, first) = error.kind else { return nil }
+                return [Int32(key.dropFirst()) ?? -1, error.mark.line, first.line]
+            }
+            let last = Int32(size - 1)
+            #expect(duplicates == [[0, 3, 1], [0, Int32(size + 2), 1], [last, Int32(size + 3), last + 2]], "\(size) keys")
+        }
+    }
+
     @Test func anchorsAndAliasesAreResolved() {
         let result = parse("base: &b {principal: 1, deputy: 2}\ncopy: *b\n")
         #expect(result.errors.isEmpty)
