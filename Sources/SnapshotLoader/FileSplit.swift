@@ -33,11 +33,10 @@ struct FileSplit: Sendable {
     var firstItemOffset: Int { chunks.ranges.first?.lowerBound ?? endOffset }
     var firstItemLine: Int32 { chunks.firstLines.first ?? endLine }
 
-    /// The file's text without its items (what comes before the first item and what comes after the list), and how many
-    /// line breaks (`\n`) it has.
-    func topLevelText(of path: String) -> (bytes: [UInt8], lineBreaks: Int32)? {
-        guard let before = FileBytes.read(path, range: 0..<firstItemOffset),
-              let size = FileSize.of(path), size >= endOffset,
+    /// The text of the file at `path`, of `size` bytes, without its items (what comes before the first item and what comes
+    /// after the list), and how many line breaks (`\n`) it has.
+    func topLevelText(of path: String, size: Int) -> (bytes: [UInt8], lineBreaks: Int32)? {
+        guard size >= endOffset, let before = FileBytes.read(path, range: 0..<firstItemOffset),
               let after = FileBytes.read(path, range: endOffset..<size) else { return nil }
         let breaksAfter = after.withUnsafeBufferPointer { bytes in bytes.reduce(0) { $0 &+ ($1 == 0x0A ? 1 : 0) } }
         return (before + after, firstItemLine - 1 + Int32(breaksAfter))

@@ -214,13 +214,7 @@ struct FileBatches: Sendable {
             lines.insert(last)
         }
         guard !lines.isEmpty, let offsets = LineStarts.offsets(of: lines, in: path) else { return nil }
-        guard let file = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? file.close() }
-        func read(_ range: Range<Int>) -> [UInt8]? {
-            guard (try? file.seek(toOffset: UInt64(range.lowerBound))) != nil,
-                  let data = try? file.read(upToCount: range.count), data.count == range.count else { return nil }
-            return [UInt8](data)
-        }
+        func read(_ range: Range<Int>) -> [UInt8]? { FileBytes.read(path, range: range) }
         // Whether the line starting at `offset` has only spaces, `-` and spaces before `column`.
         func beginsItem(at offset: Int, column: Int32) -> Bool {
             guard column > 1, let prefix = read(offset..<(offset + Int(column) - 1)) else { return false }

@@ -20,7 +20,7 @@ extension SnapshotLoader {
     ) -> StreamedSnapshot<Visitor.Output>? {
         guard let size = FileSize.of(path), size <= limits.maxFileSize else { return nil }
         let runBytes = splitBytes ?? min(4 << 20, max(1 << 18, size / (workers.workers * 16)))
-        guard let split = FileSplit.scan(path: path, runBytes: runBytes), let topLevel = split.topLevelText(of: path) else { return nil }
+        guard let split = FileSplit.scan(path: path, runBytes: runBytes), let topLevel = split.topLevelText(of: path, size: size) else { return nil }
         let plans = DecodingPlans()
         guard var decoder = StreamingDecoder(bytes: topLevel.bytes, fileIndex: 0, lineOffset: 0, plans: plans) else { return nil }
         // Where the list begins, as the list's own mark would say: its first `-`.
