@@ -8,7 +8,9 @@ public struct ParseError: Error, Sendable, Equatable {
         case expected(String, found: String)
         case lambdaOutsideCall
         case emptyExpression
-        case tooDeep
+        case tooDeep(limit: Int)
+        /// A chain of operators or fields longer than the nesting allows.
+        case tooLong(limit: Int)
     }
 
     public var kind: Kind
@@ -28,7 +30,8 @@ public struct ParseError: Error, Sendable, Equatable {
         case let .expected(what, found): "此处应为\(what)，实际是 \(found)"
         case .lambdaOutsideCall: "'x -> …' 只能作为集合函数的参数（如 count(list, x -> …)）"
         case .emptyExpression: "表达式为空"
-        case .tooDeep: "表达式嵌套太深"
+        case .tooDeep(let limit): "表达式嵌套太深（超过 \(limit) 层）"
+        case .tooLong(let limit): "表达式太长：一串运算或字段超过 \(limit) 项"
         }
     }
 
@@ -38,6 +41,8 @@ public struct ParseError: Error, Sendable, Equatable {
         case .expected(_, let found) where found == "表达式结尾": "检查括号是否成对"
         case .unexpectedCharacter(let text) where text.unicodeScalars.first.map({ (0x3000...0x303F).contains($0.value) || (0xFF00...0xFF65).contains($0.value) }) == true:
             "含全角标点的中文标签请加引号，如 \"正科（乡）级\"；表达式中的括号、逗号用半角"
+        case .tooDeep: "把里层的部分写成命名值（let），再在这里引用它的名字"
+        case .tooLong: "把这一串拆开：前面几项写成命名值（let），再在这里引用它们的名字"
         default: nil
         }
     }

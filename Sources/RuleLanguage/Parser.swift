@@ -76,7 +76,16 @@ struct Parser {
 
     private mutating func nest() throws {
         depth += 1
-        if depth > Parser.maxDepth { throw ParseError(.tooDeep, range: current.range) }
+        if depth > Parser.maxDepth { throw ParseError(.tooDeep(limit: Parser.maxDepth), range: current.range) }
+    }
+
+    /// One more link of a chain (`a + b + …`, `a and b and …`, `a.b.c…`), at the current token: each makes the tree a
+    /// level deeper, as a parenthesis does, so chains count towards the same limit (a chain of ten thousand `+` was a
+    /// tree ten thousand levels deep, and checking it overflowed the stack). `links` counts what to give back.
+    private mutating func lengthen(_ links: inout Int) throws {
+        depth += 1
+        links += 1
+        if depth > Parser.maxDepth { throw ParseError(.tooLong(limit: Parser.maxDepth), range: current.range) }
     }
 
     mutating func parseExpression() throws -> Expr {
@@ -96,7 +105,10 @@ struct Parser {
 
     private mutating func parseOr() throws -> Expr {
         var left = try parseAnd()
+        var links = 0
+        defer { depth -= links }
         while isKeyword(.or) {
+            try lengthen(&links)
             _ = advance()
             let right = try parseAnd()
             left = Expr(kind: .binary(.or, left, right), range: left.range.lowerBound..<right.range.upperBound)
@@ -106,7 +118,10 @@ struct Parser {
 
     private mutating func parseAnd() throws -> Expr {
         var left = try parseNot()
+        var links = 0
+        defer { depth -= links }
         while isKeyword(.and) {
+            try lengthen(&links)
             _ = advance()
             let right = try parseNot()
             left = Expr(kind: .binary(.and, left, right), range: left.range.lowerBound..<right.range.upperBound)
@@ -158,7 +173,10 @@ struct Parser {
 
     private mutating func parseAdditive() throws -> Expr {
         var left = try parseMultiplicative()
+        var links = 0
+        defer { depth -= links }
         while isSymbol(.plus) || isSymbol(.minus) {
+            try lengthen(&links)
             let op: BinaryOperator = isSymbol(.plus) ? .plus : .minus
             _ = advance()
             let right = try parseMultiplicative()
@@ -169,7 +187,10 @@ struct Parser {
 
     private mutating func parseMultiplicative() throws -> Expr {
         var left = try parseUnary()
+        var links = 0
+        defer { depth -= links }
         while isSymbol(.star) || isSymbol(.slash) || isSymbol(.percent) {
+            try lengthen(&links)
             let op: BinaryOperator = isSymbol(.star) ? .times : isSymbol(.slash) ? .divide : .remainder
             _ = advance()
             let right = try parseUnary()
@@ -194,7 +215,10 @@ struct Parser {
 
     private mutating func parsePostfix() throws -> Expr {
         var expr = try parsePrimary()
+        var links = 0
+        defer { depth -= links }
         while isSymbol(.dot) {
+            try lengthen(&links)
             _ = advance()
             guard case .identifier(let name) = current.kind else {
                 throw ParseError(.expected("字段名", found: describe(current)), range: current.range)

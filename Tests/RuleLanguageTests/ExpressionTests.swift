@@ -1,3 +1,4 @@
+import Foundation
 import RuleLanguage
 import Schema
 import Testing
@@ -223,6 +224,42 @@ private func range(of token: String, in text: String) -> Range<Int> {
         #expect(found.first?.id == id, "\(found)")
         #expect(found.first?.range == range(of: token, in: text), "\(found)")
         if !help.isEmpty { #expect(found.first?.help?.contains(help) == true, "\(String(describing: found.first?.help))") }
+    }
+
+    /// A chain of ten thousand operators, or of fields, is refused where it passes the limit, as deep nesting is: checking
+    /// it as a tree that deep overflowed the stack (a crash of every command that read the rule).
+    @Test(arguments: [" + ", " * ", " and ", " or "])
+    func longChainsAreRefusedNotCrashed(op: String) throws {
+        let operand = op.contains("and") || op.contains("or") ? "true" : "1"
+        let long = Array(repeating: operand, count: 10_000).joined(separator: op)
+        let found = errors(long)
+        #expect(found.map(\.id) == ["parse.syntax"], "\(found.prefix(2))")
+        #expect(found.first?.message.contains("表达式太长") == true, "\(found.first?.message ?? "")")
+        #expect(found.first?.help?.contains("let") == true)
+        // At the operator after the 200th operand: where the chain passed the limit.
+        let offset = (operand.utf8.count + op.utf8.count) * 199 + operand.utf8.count
+        let opToken = op.trimmingCharacters(in: .whitespaces)
+        #expect(found.first?.range == (offset + 1)..<(offset + 1 + opToken.utf8.count), "\(String(describing: found.first?.range))")
+        // A long chain that is still allowed evaluates.
+        let allowed = Array(repeating: operand, count: 150).joined(separator: op)
+        #expect(errors(allowed).isEmpty)
+        let (value, _) = try evaluate(allowed)
+        switch op {
+        case " + ": #expect(value == .int(150))
+        case " * ": #expect(value == .int(1))
+        default: #expect(value == .bool(true))
+        }
+    }
+
+    @Test func longFieldChainsAndDeepNestingSayTheLimit() {
+        let fields = "it" + String(repeating: ".approved", count: 5_000)
+        let found = errors(fields)
+        #expect(found.map(\.id) == ["parse.syntax"])
+        #expect(found.first?.message.contains("200") == true, "\(found)")
+        let nested = String(repeating: "(", count: 5_000) + "1" + String(repeating: ")", count: 5_000)
+        let deep = errors(nested)
+        #expect(deep.first?.message == "表达式嵌套太深（超过 200 层）", "\(deep)")
+        #expect(deep.first?.help?.contains("let") == true)
     }
 
     @Test func hasNarrowsOnlyWhereItIsProven() {
