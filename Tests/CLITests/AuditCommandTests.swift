@@ -31,6 +31,19 @@ import Testing
         #expect(clean.stdout.contains("未发现违规"))
     }
 
+    @Test func onlyWithAnUnknownRuleIsRefused() throws {
+        // A misspelt or lowercase id ran no rule and passed (exit 0): now refused before the snapshot is read.
+        for id in ["NOPE-001", "gw-st-001"] {
+            let result = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--only", "GW-IU-001", id, "--format", "json"])
+            #expect(result.status == 2, "\(id): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.contains("'\(id)' 不存在"), "\(result.stderr)")
+            #expect(!result.stderr.contains("GW-IU-001' 不存在"))
+        }
+        let near = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--only", "GW-ST-01"])
+        #expect(near.stderr.contains("是否指 GW-ST-001"), "\(near.stderr)")
+    }
+
     @Test func jobsDoNotChangeTheReport() throws {
         let environment = ["SOURCE_DATE_EPOCH": "1767225600"]
         let one = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json", "--jobs", "1"], environment: environment)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AuditEngine
+import Diagnostics
 import Foundation
 import Reporters
 import RuleSet
@@ -61,6 +62,22 @@ struct AuditCommand: ParsableCommand {
         }
     }
 
+    /// Refuses `--only` ids that name no rule (with exit code 2, before the snapshot is read): an audit of nothing
+    /// would otherwise pass, and a CI job with a misspelt id would stay green.
+    static func checkSelection(_ ids: [String], in ruleSet: RuleSet, progress: ProgressIndicator) throws {
+        let known = Set(ruleSet.rules.map(\.id))
+        let unknown = ids.filter { !known.contains($0) }
+        guard !unknown.isEmpty else { return }
+        progress.finish()
+        for id in unknown {
+            var text = "error: --only 指定的规则 '\(id)' 不存在\n"
+            if let near = Suggestion.closest(to: id, in: known.sorted()) { text += "  = 帮助 help: 是否指 \(near)？" } else { text += "  = 帮助 help: " }
+            text += "规则编号区分大小写，全部编号见 docs/rules/README.md\n"
+            Terminal.writeError(text)
+        }
+        throw ExitCode(2)
+    }
+
     func run() throws {
         // The run's progress line: what is printed on standard error while it shows clears it first.
         let progress = ProgressIndicator()
@@ -73,6 +90,7 @@ struct AuditCommand: ParsableCommand {
         // The audit never runs the rules' examples: only their form is checked (`validate` and `test` check the rest).
         let ruleSet = try Loading.rules(reportOptions.rules, workers: workers, examples: .formOnly, progress: progress)
         let rulesRead = clock.now
+        try AuditCommand.checkSelection(only, in: ruleSet, progress: progress)
         progress.advance("读取快照")
         let engine = AuditEngine(ruleSet: ruleSet, workers: workers)
         let selection = only.isEmpty ? nil : Set(only)
