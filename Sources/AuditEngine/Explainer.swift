@@ -9,8 +9,10 @@ public struct ExplanationStep: Sendable {
     public var label: String
     public var expression: String
     public var value: String
-    /// Snapshot paths read by the expression (`it.approved.staffing.administrative`) and where each is.
-    public var sources: [(path: String, location: SourceLocation?)]
+    /// Snapshot paths read by the expression (`it.approved.staffing.administrative`), the value read there (as a reader
+    /// writes it: a label for an enumeration, the size of a list; nil when the path goes through a list or is not a field)
+    /// and where it is.
+    public var sources: [(path: String, value: String?, location: SourceLocation?)]
 }
 
 /// The values behind one rule on one subject, step by step.
@@ -26,6 +28,9 @@ public struct Explanation: Sendable {
     /// One group of steps per evaluation (several with `each`; none when its list is empty).
     public var evaluations: [(element: String?, steps: [ExplanationStep], violated: Bool, message: String?)]
     public var citations: [String]
+    /// The snapshot's exemption that covers a violation of this rule by this subject (as the audit applies it), and whether
+    /// it is still in force on the snapshot's date (`exempted`) or has expired (`exemptionExpired`, still a violation).
+    public var exemption: (status: FindingStatus, applied: AppliedExemption)?
 }
 
 public enum ExplainError: Error, Sendable {
@@ -124,7 +129,8 @@ extension AuditEngine {
                     value = "计算错误"
                 }
                 let sources = PathTrace.paths(in: text).map { path in
-                    (path, PathTrace.mark(of: path, roots: roots, types: types).flatMap(location))
+                    let traced = PathTrace.trace(path, roots: roots, types: types)
+                    return (path, traced?.value.map(PathTrace.describe), traced?.mark.flatMap(location))
                 }
                 return ExplanationStep(label: label, expression: text, value: value, sources: sources)
             }
@@ -169,6 +175,13 @@ extension AuditEngine {
             run.frame = frame
             let institutionRecord = (target.institution ?? (rule.scope == .institution ? target.it : .null)).recordValue
             explanation.citations = citations.map { run.resolve($0, institution: institutionRecord).text }
+            // What the audit does with a violation: an exemption in the snapshot may cover it.
+            if explanation.evaluations.contains(where: \.violated) {
+                var probe = Finding(ruleID: rule.id, title: rule.title, severity: rule.severity, status: .violation, subject: target.subject,
+                                    key: nil, message: "", citations: [], evidence: [], location: nil, exemption: nil, fingerprint: "")
+                Exemptions(snapshot).apply(to: &probe, rule: rule, citations: citations)
+                if let applied = probe.exemption { explanation.exemption = (probe.status, applied) }
+            }
             return .success(explanation)
         }
     }
@@ -207,17 +220,42 @@ enum PathTrace {
 
     /// The mark of the value at `path`, following record fields from its root.
     static func mark(of path: String, roots: [String: Value], types: [String: RecordType]) -> ValueMark? {
+        trace(path, roots: roots, types: types)?.mark
+    }
+
+    /// Where the value at `path` is (nil when the snapshot does not write it) and the value with its type (nil when the
+    /// path does not end on a field of a record: it goes on through a list, or names something else).
+    static func trace(_ path: String, roots: [String: Value], types: [String: RecordType])
+        -> (mark: ValueMark?, value: (Value, RuleType)?)? {
         let parts = path.split(separator: ".").map(String.init)
         guard let first = parts.first, var value = roots[first], var type = types[first] else { return nil }
         var mark = value.recordValue?.mark
-        for name in parts.dropFirst() {
-            guard let record = value.recordValue, let slot = type.slot(of: name) else { return mark }
+        var fieldType: FieldType?
+        for (index, name) in parts.dropFirst().enumerated() {
+            guard let record = value.recordValue, let slot = type.slot(of: name) else { return (mark, nil) }
             value = record[slot]
+            fieldType = type.fields[slot].type
             let fieldMark = record.mark(at: slot)
-            guard fieldMark.isKnown else { return nil }
-            mark = fieldMark
-            if case .record(let nested) = type.fields[slot].type { type = nested } else { break }
+            mark = fieldMark.isKnown ? fieldMark : nil
+            if case .record(let nested) = type.fields[slot].type {
+                type = nested
+            } else if index < parts.count - 2 {
+                return (mark, nil)
+            }
         }
-        return mark
+        return (mark, fieldType.map { (value, RuleType(fieldType: $0)) })
+    }
+
+    /// A value read from the snapshot, as `explain` shows it beside its place: a list by its size, a record by its kind.
+    static func describe(_ traced: (Value, RuleType)) -> String {
+        switch traced.0 {
+        case .list(let items) where items.isEmpty: "（空列表）"
+        // A short list of names or values is shown whole; a roster or a list of events by its size.
+        case .list(let items) where items.count <= 8 && !items.contains(where: { $0.recordValue != nil }):
+            "\(ValueFormatting.text(traced.0, type: traced.1))（\(items.count) 项）"
+        case .list(let items): "（列表，\(items.count) 项）"
+        case .record: "（记录）"
+        default: ValueFormatting.text(traced.0, type: traced.1)
+        }
     }
 }

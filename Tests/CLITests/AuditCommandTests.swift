@@ -91,7 +91,8 @@ import Testing
         #expect(found.status == 0, "\(found.stderr)")
         #expect(found.stdout.contains("逐一列举 each unit = filter(it.internal_units"))
         #expect(found.stdout.contains("      → 电子商务股\n"))
-        #expect(found.stdout.contains("it.internal_units：Cases/qinghe-county/snapshot/institutions/government/qh-swj.yaml:"))
+        #expect(found.stdout.contains("it.internal_units = 办公室、商贸流通股、对外经济贸易股、电子商务股（4 项）：Cases/qinghe-county/snapshot/institutions/government/qh-swj.yaml:"),
+                "\(found.stdout)")
         #expect(found.stdout.contains("结论：违规"))
         let none = try CLIRunner.run(["explain", "GW-IU-001", "QH-WJJ", "Cases/qinghe-county/snapshot"])
         #expect(none.stdout.contains("      → （空列表）\n"), "\(none.stdout)")
@@ -103,8 +104,20 @@ import Testing
         let result = try CLIRunner.run(["explain", "GW-ST-001", "QH-JYJ", "Cases/qinghe-county/snapshot"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("→ 12"))
-        #expect(result.stdout.contains("it.approved.staffing.administrative：Cases/qinghe-county/snapshot/institutions/government/qh-jyj.yaml:"))
+        // Each field read, with its value and its place.
+        #expect(result.stdout.contains("it.approved.staffing.administrative = 10：Cases/qinghe-county/snapshot/institutions/government/qh-jyj.yaml:"),
+                "\(result.stdout)")
         #expect(result.stdout.contains("结论：违规"))
+        #expect(!result.stdout.contains("审计结果："), "no exemption covers QH-JYJ")
+        // An enumeration read is shown by its label.
+        let event = try CLIRunner.run(["explain", "GW-EV-001", "QH-RFB/change_rank/2022-08-16", "Cases/qinghe-county/snapshot"])
+        #expect(event.stdout.contains("it.authority.level = 县级：") && event.stdout.contains("region.level = 县级："), "\(event.stdout)")
+        // A violation the snapshot's exemption covers says what the audit reports: exempted, not a violation.
+        let exempted = try CLIRunner.run(["explain", "GW-ST-001", "QH-NYJ", "Cases/qinghe-county/snapshot"])
+        #expect(exempted.stdout.contains("结论：违规"))
+        #expect(exempted.stdout.contains("审计结果：已批准例外（澄编〔2024〕11号，有效期至 2025-12-31"), "\(exempted.stdout)")
+        let expired = try CLIRunner.run(["explain", "GW-ST-001", "SX-NYJ", "Cases/exemption-expired/snapshot.yaml"])
+        #expect(expired.stdout.contains("审计结果：例外已过期（示市编〔2022〕5号，有效期至 2023-12-31"), "\(expired.stdout)")
         let unknown = try CLIRunner.run(["explain", "GW-ST-01", "QH-JYJ", "Cases/qinghe-county/snapshot"])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("GW-ST-001"))

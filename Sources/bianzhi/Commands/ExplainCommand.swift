@@ -48,7 +48,11 @@ struct ExplainCommand: ParsableCommand {
                 lines.append("  \(step.label) = \(step.expression)")
                 lines.append("      → \(step.value)")
                 for source in step.sources {
-                    lines.append("      \(source.path)：\(source.location?.description ?? "（快照未写，取默认值或为空）")")
+                    guard let location = source.location else {
+                        lines.append("      \(source.path)：（快照未写，取默认值或为空）")
+                        continue
+                    }
+                    lines.append("      \(source.path)" + (source.value.map { " = \($0)" } ?? "") + "：\(location.description)")
                 }
             }
             if let each = explanation.each {
@@ -61,6 +65,12 @@ struct ExplainCommand: ParsableCommand {
                 if let element = evaluation.element { lines.append(""); lines.append("逐一列举的元素：\(element)") }
                 evaluation.steps.forEach(append)
                 lines.append(evaluation.violated ? "  结论：违规 —— \(evaluation.message ?? "")" : "  结论：\(evaluation.message ?? "符合")")
+                if evaluation.violated, let (status, exemption) = explanation.exemption {
+                    let until = "有效期至 \(exemption.until)" + (exemption.reason.isEmpty ? "" : "，理由：\(exemption.reason)")
+                    lines.append(status == .exempted
+                        ? "  审计结果：已批准例外（\(exemption.documentNumber)，\(until)），不计为违规"
+                        : "  审计结果：例外已过期（\(exemption.documentNumber)，\(until)），仍计为违规")
+                }
             }
             if !explanation.citations.isEmpty { lines.append("依据：" + explanation.citations.joined(separator: "；")) }
             Terminal.writeOut(lines.joined(separator: "\n") + "\n")
