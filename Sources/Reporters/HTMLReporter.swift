@@ -56,7 +56,7 @@ public struct HTMLReporter: Reporter {
         <p class="region">\(h(report.regionName))<span>（\(h(report.regionCode))）</span></p>
         <dl class="meta">
         <div><dt>数据日期</dt><dd>\(h(report.asOf.description))</dd></div>
-        <div><dt>适用规则</dt><dd>\(report.rulesApplied) 条（规则包：\(h(report.packs.joined(separator: "、"))))</dd></div>
+        <div><dt>适用规则</dt><dd>\(report.rulesApplied) 条（规则包：\(h(report.packs.joined(separator: "、")))）</dd></div>
         <div><dt>快照</dt><dd class="path">\(h(report.snapshotPath))</dd></div>
         <div><dt>生成时间</dt><dd>\(h(context.generatedAt))</dd></div>
         </dl>

@@ -174,6 +174,10 @@ import Testing
         #expect(unknown.status == 1 && unknown.stderr.contains("台账中没有编号为 'abcdef' 的发现 [store.unknownFinding]"))
         let invalid = try CLIRunner.run(["ledger", "assign", "QH-JYJ", "--owner", "x", "--deadline", "2024-12-31", "--ledger", ledger])
         #expect(invalid.status == 1 && invalid.stderr.contains("[store.invalidFindingID]"))
+        for owner in ["", "  "] {
+            let noOwner = try CLIRunner.run(["ledger", "assign", "abcdef", "--owner", owner, "--deadline", "2024-12-31", "--ledger", ledger])
+            #expect(noOwner.status != 0 && noOwner.stderr.contains("--owner 不能为空"), "\(noOwner.stderr)")
+        }
         let badDate = try CLIRunner.run(["ledger", "assign", "abcdef", "--owner", "x", "--deadline", "2024-02-30", "--ledger", ledger])
         #expect(badDate.status != 0 && badDate.stderr.contains("2024-02-30"))
         let noRun = try CLIRunner.run(["ledger", "diff", "1", "7", "--ledger", ledger])

@@ -28,6 +28,13 @@ extension LedgerCommand {
         @Option(help: "整改措施 · the plan")
         var plan: String?
 
+        func validate() throws {
+            // 整改中 needs someone responsible: an empty or blank owner was recorded as it was.
+            guard !owner.allSatisfy(\.isWhitespace) else {
+                throw ValidationError("--owner 不能为空：写明责任单位或责任人，如 --owner \"县农业农村局\"")
+            }
+        }
+
         func run() throws {
             guard let due = try Loading.date(deadline) else { throw ValidationError("缺少 --deadline") }
             let store = try options.open()
