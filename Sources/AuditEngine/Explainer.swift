@@ -218,12 +218,7 @@ enum PathTrace {
         return result
     }
 
-    /// The mark of the value at `path`, following record fields from its root.
-    static func mark(of path: String, roots: [String: Value], types: [String: RecordType]) -> ValueMark? {
-        trace(path, roots: roots, types: types)?.mark
-    }
-
-    /// Where the value at `path` is (nil when the snapshot does not write it) and the value with its type (nil when the
+    /// Following record fields from its root: where the value at `path` is (nil when the snapshot does not write it) and the value with its type (nil when the
     /// path does not end on a field of a record: it goes on through a list, or names something else).
     static func trace(_ path: String, roots: [String: Value], types: [String: RecordType])
         -> (mark: ValueMark?, value: (Value, RuleType)?)? {
