@@ -51,11 +51,11 @@ enum FileDecoding {
         var decoder = ValueDecoder(path: path, fileIndex: fileIndex)
         var records: [Record] = []
         if root {
-            records.append(decoder.decodeRecord(node, as: SnapshotSchema.snapshot))
+            records.append(decoder.decodeRecord(node, as: SnapshotSchema.snapshot, topLevel: true))
         } else if case .sequence(let items) = node.kind {
             for item in items { records.append(decoder.decodeRecord(item, as: SnapshotSchema.institution)) }
         } else {
-            records.append(decoder.decodeRecord(node, as: SnapshotSchema.institution))
+            records.append(decoder.decodeRecord(node, as: SnapshotSchema.institution, topLevel: true))
         }
         let diagnostics = decoder.errors.map(\.diagnostic)
         return Result(records: records, diagnostics: diagnostics, source: diagnostics.isEmpty ? nil : source)

@@ -19,8 +19,10 @@ public struct Snapshot: Sendable {
         root[Slots.asOf].dateValue ?? CivilDate(daysSinceEpoch: 0)
     }
 
+    /// The region; a record of nulls when the snapshot has none (its absence is reported as a missing field, and the
+    /// checks that read the region's code must still find every slot).
     public var region: Record {
-        root[Slots.region].recordValue ?? Record(values: [], marks: [], mark: .none)
+        root[Slots.region].recordValue ?? Record(count: SnapshotSchema.region.fields.count, mark: .none)
     }
 
     public var institutions: [Value] { root[Slots.institutions].listValue ?? [] }

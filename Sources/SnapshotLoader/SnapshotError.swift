@@ -10,6 +10,7 @@ public struct SnapshotError: Error, Sendable {
         case unknownField(String, record: RecordType, suggestion: String?, labelMatch: String?)
         case missingField(Field, record: RecordType)
         case typeMismatch(Field?, expected: FieldType, found: String)
+        case topLevelNotMapping(RecordType, found: String)
         case quotedNumber(Field?, text: String)
         case badDate(Field?, text: String, shapeOK: Bool)
         case badEnum(Field?, EnumType, text: String, suggestion: String?)
@@ -81,6 +82,11 @@ public struct SnapshotError: Error, Sendable {
                         help: "添加 `\(field.name): …`（\(SnapshotError.typeName(field.type))）")
         case let .typeMismatch(field, expected, found):
             return make("snapshot.typeMismatch", "\(SnapshotError.name(field))应为\(SnapshotError.typeName(expected))，实际是\(found)")
+        case let .topLevelNotMapping(type, found):
+            return make("snapshot.typeMismatch", "文件的顶层应为映射 \(type.label) (\(type.name))，实际是\(found)",
+                        help: type.name == SnapshotSchema.snapshot.name
+                            ? "快照文件的顶层写 `snapshot: v1`、`as_of: …`、`region: …` 等字段（见 docs/snapshot.md）"
+                            : "机构文件的顶层写一个机构的字段（`id: …`、`name: …` 等），或者一个机构列表")
         case let .quotedNumber(field, text):
             return make("snapshot.typeMismatch", "\(SnapshotError.name(field))应为整数，实际是带引号的文本 \"\(text)\"",
                         help: "去掉引号：\(text)")

@@ -108,7 +108,7 @@ public struct SnapshotLoader: Sendable {
     public func load(root node: YAMLNode, path: String) -> Result {
         var engine = DiagnosticEngine()
         var decoder = ValueDecoder(path: path, fileIndex: 0)
-        let root = decoder.decodeRecord(node, as: SnapshotSchema.snapshot)
+        let root = decoder.decodeRecord(node, as: SnapshotSchema.snapshot, topLevel: true)
         for error in decoder.errors { engine.emit(error.diagnostic) }
         let snapshot = Snapshot(root: root, files: [path], path: path)
         var checks = CrossChecks(snapshot: snapshot)

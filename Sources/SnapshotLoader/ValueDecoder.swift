@@ -27,8 +27,9 @@ struct ValueDecoder {
         errors.append(SnapshotError(kind, at: location(node.start), end: location(node.end)))
     }
 
-    /// Decodes a mapping as a record of `type`: defaults filled in, unknown and missing fields reported.
-    mutating func decodeRecord(_ node: YAMLNode, as type: RecordType) -> Record {
+    /// Decodes a mapping as a record of `type`: defaults filled in, unknown and missing fields reported. `field` is the
+    /// field that holds it (nil for a list item); `topLevel` says it is a whole file, for the message when it is no mapping.
+    mutating func decodeRecord(_ node: YAMLNode, as type: RecordType, field: Field? = nil, topLevel: Bool = false) -> Record {
         var values = [Value](repeating: .null, count: type.fields.count)
         var marks = [ValueMark](repeating: .none, count: type.fields.count)
         var written = [Bool](repeating: false, count: type.fields.count)
@@ -37,7 +38,11 @@ struct ValueDecoder {
                 // An empty value stands for an empty mapping: defaults apply, required fields are missing.
                 return finishRecord(type, values: &values, marks: &marks, written: written, at: node)
             }
-            fail(.typeMismatch(nil, expected: .record(type), found: describe(node)), node)
+            if topLevel {
+                fail(.topLevelNotMapping(type, found: describe(node)), node)
+            } else {
+                fail(.typeMismatch(field, expected: .record(type), found: describe(node)), node)
+            }
             return Record(values: values, marks: marks, mark: valueMark(node))
         }
         for pair in pairs {
@@ -92,7 +97,7 @@ struct ValueDecoder {
     mutating func decode(_ node: YAMLNode, as type: FieldType, field: Field?) -> Value {
         switch type {
         case .record(let recordType):
-            return .record(decodeRecord(node, as: recordType))
+            return .record(decodeRecord(node, as: recordType, field: field))
         case .list(let element):
             switch node.kind {
             case .sequence(let items):

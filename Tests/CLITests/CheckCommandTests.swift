@@ -41,6 +41,20 @@ import Testing
                  location: "s.yaml:", id: "yaml.aliasBudget"),
         BadInput(name: "100,000 levels of nesting", file: "s.yaml", bytes: Array(HostileInput.deepNesting(100_000).utf8),
                  location: "s.yaml:1:129:", id: "yaml.tooDeep"),
+        BadInput(name: "no region", file: "s.yaml", bytes: Array("snapshot: v1\nas_of: 2024-06-30\ninstitutions: []\n".utf8),
+                 location: "s.yaml:1:1:", id: "snapshot.missingField"),
+        BadInput(name: "empty region", file: "s.yaml", bytes: Array("snapshot: v1\nas_of: 2024-06-30\nregion:\n".utf8),
+                 location: "s.yaml:3:8:", id: "snapshot.missingField"),
+        BadInput(name: "region is a number", file: "s.yaml", bytes: Array("snapshot: v1\nas_of: 2024-06-30\nregion: 5\n".utf8),
+                 location: "s.yaml:3:9:", id: "snapshot.typeMismatch"),
+        BadInput(name: "only an unknown field", file: "s.yaml", bytes: Array("foo: 1\n".utf8),
+                 location: "s.yaml:1:1:", id: "snapshot.unknownField"),
+        BadInput(name: "top level is a list", file: "s.yaml", bytes: Array("- 1\n- 2\n".utf8),
+                 location: "s.yaml:1:1:", id: "snapshot.typeMismatch"),
+        BadInput(name: "top level is a number", file: "s.yaml", bytes: Array("5\n".utf8),
+                 location: "s.yaml:1:1:", id: "snapshot.typeMismatch"),
+        BadInput(name: "top level is null", file: "s.yaml", bytes: Array("~\n".utf8),
+                 location: "s.yaml:1:1:", id: "snapshot.missingField"),
         BadInput(name: "JSON with trailing garbage", file: "s.json",
                  bytes: Array("{\"snapshot\": \"v1\", \"as_of\": \"2024-06-30\", \"region\": {\"code\": \"1\", \"name\": \"x\", \"level\": \"county\"}}\n}garbage\n".utf8),
                  location: "s.json:2:1:", id: "yaml.syntax"),
@@ -61,6 +75,29 @@ import Testing
         if !input.bytes.isEmpty && input.id != "yaml.invalidUTF8" {
             #expect(result.stderr.contains(" | "), "\(result.stderr)")
         }
+    }
+
+    /// A snapshot without a region mapping crashed every command that goes on to the cross-record checks (the region's
+    /// code was read from a record with no fields); each must stop with exit 2 and the missing or mistyped field.
+    @Test(arguments: ["snapshot: v1\nas_of: 2024-06-30\n", "snapshot: v1\nas_of: 2024-06-30\nregion:\n", "- 1\n", "5\n", "~\n"])
+    func everyCommandRefusesASnapshotWithoutARegion(text: String) throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try TestSupport.write(text, to: "s.yaml", in: directory)
+        try TestSupport.write(text, to: "folder/region.yaml", in: directory)
+        try TestSupport.write("id: A\nname: 甲\ncategory: party_body\nrank: section\nwithin_limit: true\napproved: {leadership: {principal: 1, deputy: 2}}\n",
+                              to: "folder/institutions/a.yaml", in: directory)
+        let rules = ["--rules", TestSupport.path("Rules")]
+        for path in ["s.yaml", "folder"] {
+            for arguments in [["check", path], ["audit", path] + rules, ["audit", path, "--format", "html", "--output", "r.html"] + rules,
+                              ["stats", path], ["explain", "GW-ST-001", "X", path] + rules, ["roster-index", path]] {
+                let result = try CLIRunner.run(arguments, in: directory.path, timeout: 60)
+                #expect(result.status == 2, "\(arguments): \(result.stderr)")
+                #expect(result.stderr.contains("[snapshot."), "\(arguments): \(result.stderr)")
+                #expect(!result.stderr.contains("crashed"), "\(arguments): \(result.stderr)")
+            }
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("r.html").path))
     }
 
     @Test func jsonFormatIsMachineReadable() throws {
