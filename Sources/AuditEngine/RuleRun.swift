@@ -61,12 +61,18 @@ struct RuleRun {
     /// Whether an `institution(…)` look-up found nothing (see `EvalFrame.lookupMissed`).
     var lookupMissed: Bool { frame.lookupMissed }
     private(set) var failures: [EvaluationFailure] = []
+    /// Steps the rule may take on the subjects of one institution together (its persons or events), or on the
+    /// coordination bodies together: a hundred evaluations' worth. Each evaluation stops at the frame's own limit, but a
+    /// rule that reaches it on every one of three thousand persons would still run for minutes.
+    let groupStepLimit: Int
     /// The citations as reported, resolved at the first finding: all but a 三定 citation read the same for every subject.
     private var resolvedCitations: [ResolvedCitation?]
     /// The citations of the last finding: the next finding with the same ones shares the array (one per finding was
     /// about 0.4 KB, a fifth of what a large audit's findings take).
     private var lastCitations: [ResolvedCitation] = []
 
+    /// How many evaluations' steps the subjects of one institution may take together (see `groupStepLimit`).
+    static let evaluationsPerGroup = 100
     private static let institutionID = SnapshotSchema.institution.requiredSlot("id")
     private static let institutionName = SnapshotSchema.institution.requiredSlot("name")
     /// The slots of an institution's roster and events (also read to weigh institutions, see `AuditEngine.weight`).
@@ -86,6 +92,8 @@ struct RuleRun {
         self.citations = citations
         self.catalog = catalog
         frame = EvalFrame(slotCount: rule.slotCount, stepLimit: stepLimit, context: data.context)
+        let (group, overflow) = stepLimit.multipliedReportingOverflow(by: RuleRun.evaluationsPerGroup)
+        groupStepLimit = overflow ? Int.max : group
         plan = SubjectPlan(rule)
         resolvedCitations = Array(repeating: nil, count: citations.count)
         let bindings = rule.bindings
@@ -165,9 +173,24 @@ struct RuleRun {
         // called without reference counting, which loading them from the plan (a class) cost at each call.
         let plan = plan
         let steps = SubjectSteps(plan)
+        var spent = 0
         for offset in 0..<count {
             frame.bind(plan.it, to: base + offset)
             evaluate(steps, eachSlot: plan.eachSlot)
+            // `frame.steps` holds what this subject took (each evaluation starts it at zero).
+            spent &+= frame.steps
+            if spent > groupStepLimit, offset + 1 < count {
+                // The rest are not evaluated: reported once, on the first of them, so that the audit is not complete
+                // in appearance (a failure makes the run's result an error).
+                frame.bind(plan.it, to: base + offset + 1)
+                let subject = currentSubject()
+                let place = subject.institution.map { "机构 \($0) 的" } ?? ""
+                failures.append(EvaluationFailure(
+                    ruleID: rule.id, subject: subject,
+                    message: "规则在\(place)前 \(offset + 1) 个对象上累计计算超过 \(groupStepLimit) 步，从这一个起其余 \(count - offset - 1) 个未计算（规则可能对大名册做了嵌套遍历）",
+                    ruleLocation: rule.location))
+                break
+            }
         }
         frame.bind(plan.it, to: nil)
     }

@@ -5,6 +5,9 @@ public enum EvalError: Error, Sendable, Equatable {
     /// The evaluation took more steps than allowed (a rule that would run too long).
     case stepLimitExceeded(Int)
     case divisionByZero
+    /// An integer result beyond what a 64-bit integer holds (snapshot numbers are bounded, so only a rule that
+    /// multiplies or sums huge values gets here).
+    case integerOverflow
     /// A value the checker proved present was missing (a bug, reported rather than crashing).
     case unexpectedNull
 
@@ -12,6 +15,7 @@ public enum EvalError: Error, Sendable, Equatable {
         switch self {
         case .stepLimitExceeded(let limit): "计算超过步数上限 \(limit)，已停止（规则可能对大名册做了嵌套遍历）"
         case .divisionByZero: "除以零"
+        case .integerOverflow: "整数运算溢出（结果超出 64 位整数的范围）"
         case .unexpectedNull: "内部错误：出现了未处理的空值"
         }
     }

@@ -90,7 +90,13 @@ extension ExpressionCompiler {
                 return Typed(.int) { frame in
                     let items = try source(&frame).listValue ?? []
                     try frame.charge(items.count)
-                    return .int(items.reduce(0) { $0 &+ ($1.intValue ?? 0) })
+                    var total = 0
+                    for item in items {
+                        let (sum, overflow) = total.addingReportingOverflow(item.intValue ?? 0)
+                        guard !overflow else { throw EvalError.integerOverflow }
+                        total = sum
+                    }
+                    return .int(total)
                 }
             }
             guard let (parameter, body) = compileLambda(arguments[1], elementType: element, expected: .int, function: name),
@@ -101,7 +107,9 @@ extension ExpressionCompiler {
                 try frame.charge(items.count)
                 var total = 0
                 try frame.forEach(items, as: parameter) { frame, _ in
-                    total &+= try get(&frame).intValue ?? 0
+                    let (sum, overflow) = total.addingReportingOverflow(try get(&frame).intValue ?? 0)
+                    guard !overflow else { throw EvalError.integerOverflow }
+                    total = sum
                     return true
                 }
                 return .int(total)

@@ -137,17 +137,20 @@ extension ExpressionCompiler {
             return folded(Typed(.int, mapOperands(a, b) { left, right in
                 let x = left.intValue ?? 0
                 let y = right.intValue ?? 0
+                let (result, overflow): (Int, Bool)
                 switch op {
-                case .plus: return .int(x &+ y)
-                case .minus: return .int(x &- y)
-                case .times: return .int(x &* y)
+                case .plus: (result, overflow) = x.addingReportingOverflow(y)
+                case .minus: (result, overflow) = x.subtractingReportingOverflow(y)
+                case .times: (result, overflow) = x.multipliedReportingOverflow(by: y)
                 case .divide:
                     guard y != 0 else { throw EvalError.divisionByZero }
-                    return .int(x / y)
+                    (result, overflow) = x.dividedReportingOverflow(by: y)
                 default:
                     guard y != 0 else { throw EvalError.divisionByZero }
-                    return .int(x % y)
+                    (result, overflow) = x.remainderReportingOverflow(dividingBy: y)
                 }
+                guard !overflow else { throw EvalError.integerOverflow }
+                return .int(result)
             }), l, r)
         }
     }

@@ -219,7 +219,11 @@ public struct ExpressionCompiler {
             guard let inner = compile(operand, expected: .int),
                   let checked = requireType(inner, .int, at: operand.range, what: "负号的操作数") else { return nil }
             let evaluate = checked.evaluate
-            return folded(Typed(.int) { frame in .int(0 &- (try evaluate(&frame).intValue ?? 0)) }, checked)
+            return folded(Typed(.int) { frame in
+                let (negated, overflow) = 0.subtractingReportingOverflow(try evaluate(&frame).intValue ?? 0)
+                guard !overflow else { throw EvalError.integerOverflow }
+                return .int(negated)
+            }, checked)
         case let .binary(op, left, right):
             return compileBinary(op, left, right, expr: expr)
         case let .conditional(condition, then, otherwise):

@@ -62,6 +62,11 @@ public struct Field: Hashable, Sendable {
         self.minimum = minimum
     }
 
+    /// The largest magnitude of any integer in a snapshot. Counts of posts and staff are far below it, and sums of such
+    /// numbers over any number of institutions, or products of two, stay far from the limits of a 64-bit integer, so
+    /// statistics and rules never overflow on valid data.
+    public static let integerLimit = 99_999_999
+
     public var isOptional: Bool {
         if case .optional = presence { return true }
         return false

@@ -78,7 +78,8 @@ public enum SchemaGenerators {
             return .object([("type", .array([.string("string"), .string("number"), .string("boolean")]))])
         case .int:
             var members: [(String, OrderedJSON)] = [("type", .string("integer"))]
-            if let minimum { members.append(("minimum", .int(minimum))) }
+            members.append(("minimum", .int(minimum ?? -Field.integerLimit)))
+            members.append(("maximum", .int(Field.integerLimit)))
             return .object(members)
         case .bool:
             return .object([("anyOf", .array([.object([("type", .string("boolean"))]), .object([("enum", .array([.string("是"), .string("否")]))])]))])
@@ -137,7 +138,7 @@ public enum SchemaGenerators {
             "- 标量按字段类型读取，不按 YAML 1.1 猜测：`id: 001234` 是文本 \"001234\"，`name: NO` 是文本 \"NO\"。",
             "- 日期写作 `YYYY-MM-DD`，必须是真实存在的日期（`2024-02-30` 是错误）。",
             "- 枚举值可以写英文名，也可以写中文标签（`category: 政府工作部门` 即 `government_department`）；全角、半角括号不影响。",
-            "- 布尔值写 `true` / `false`（也接受 `是` / `否`）；整数不能加引号。",
+            "- 布尔值写 `true` / `false`（也接受 `是` / `否`）；整数不能加引号，绝对值不超过 \(Field.integerLimit)。",
             "- “可省略”的字段不写时为空（null），规则必须说明为空时怎么办；有默认值的字段不写时取默认值。",
             "- 编辑器支持：`bianzhi schema snapshot > snapshot.schema.json`，然后在文件开头写",
             "  `# yaml-language-server: $schema=snapshot.schema.json`；`institutions/` 下的文件用 `bianzhi schema institution-file`。",

@@ -106,7 +106,8 @@ public struct SnapshotError: Error, Sendable {
         case let .belowMinimum(field, value, minimum):
             return make("snapshot.outOfRange", "\(SnapshotError.name(field))不能小于 \(minimum)，实际是 \(value)")
         case let .integerOverflow(field, text):
-            return make("snapshot.outOfRange", "\(SnapshotError.name(field))的数值 \(text) 太大")
+            return make("snapshot.outOfRange", "\(SnapshotError.name(field))的数值 \(text) 超出允许范围",
+                        help: "快照中的整数绝对值不超过 \(Field.integerLimit)；检查是否多写了数字或把别的编号填进了这里")
         case let .duplicateID(id, kind, first):
             return make("snapshot.duplicateID", "\(kind)代码 '\(id)' 重复：代码在快照中必须唯一",
                         notes: [DiagnosticNote("'\(id)' 第一次出现在此", at: first)], help: "给其中一个改用新的代码")

@@ -228,6 +228,7 @@ struct StreamingDecoder {
         case .int(let minimum):
             guard reader.scalarStyle == .plain, let value = StreamingDecoder.integer(bytes) else { throw Fallback() }
             if let minimum, value < minimum { throw Fallback() }
+            if value.magnitude > Field.integerLimit { throw Fallback() }
             return .int(value)
         case .bool:
             guard reader.scalarStyle == .plain else { throw Fallback() }

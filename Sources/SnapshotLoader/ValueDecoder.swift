@@ -144,7 +144,7 @@ struct ValueDecoder {
                 fail(.typeMismatch(field, expected: type, found: "'\(text)'"), node)
                 return .null
             }
-            guard let value = Int(text) else {
+            guard let value = Int(text), value.magnitude <= Field.integerLimit else {
                 fail(.integerOverflow(field, text: text), node)
                 return .null
             }

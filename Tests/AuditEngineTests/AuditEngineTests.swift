@@ -299,6 +299,40 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(report.failures.first?.message.contains("步数上限") == true)
     }
 
+    /// Each evaluation stops at the step limit, but a person rule that reached it on every person of a large roster still
+    /// ran for minutes: the persons of one institution share a budget of a hundred evaluations, and those left when it is
+    /// spent are reported once, as one failure, rather than evaluated.
+    @Test func theSubjectsOfOneInstitutionShareAStepBudget() throws {
+        let ruleSet = try oneRule("""
+        - id: T-RUN-002
+          title: 每人遍历名册
+          severity: error
+          scope: person
+          require: count(institution.staff, q -> true) >= 0
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        let persons = (1...300).map { "      - {id: X\($0), establishment: administrative}" }.joined(separator: "\n")
+        let text = SampleSnapshot.replacing("      - {id: P002, establishment: administrative, joined: 2020-09-01}", with: persons)
+        let snapshot = try sample(text)
+        // Each person costs about 300 steps: well within a limit of 500 per evaluation, but 300 persons are not
+        // within 100 × 500 together.
+        let report = AuditEngine(ruleSet: ruleSet, stepLimit: 500, workers: WorkerPool(workers: 2)).audit(snapshot)
+        #expect(report.failures.count == 1, "\(report.failures.map(\.message))")
+        let failure = try #require(report.failures.first)
+        #expect(failure.subject.institution == "QH-JTJ")
+        #expect(failure.message.contains("机构 QH-JTJ"), "\(failure.message)")
+        #expect(failure.message.contains("累计计算超过 50000 步"), "\(failure.message)")
+        let evaluated = try #require(Int(failure.subject.id.dropFirst()))
+        #expect(failure.message.contains("其余 \(301 - evaluated) 个未计算"), "\(failure.message)")
+        #expect((150...170).contains(evaluated), "\(evaluated)")
+        // With the default limits the same rule is an ordinary one.
+        #expect(AuditEngine(ruleSet: ruleSet).audit(snapshot).failures.isEmpty)
+    }
+
     /// `explain` computes the `each` list once, for its step and for going through it: a step budget that fits
     /// one computation of the list is enough to explain every element.
     @Test func explainComputesTheEachListOnce() throws {

@@ -55,6 +55,12 @@ import Testing
                  location: "s.yaml:1:1:", id: "snapshot.typeMismatch"),
         BadInput(name: "top level is null", file: "s.yaml", bytes: Array("~\n".utf8),
                  location: "s.yaml:1:1:", id: "snapshot.missingField"),
+        BadInput(name: "number beyond the limit", file: "s.yaml",
+                 bytes: Array(SampleSnapshot.replacing("leadership: {principal: 1, deputy: 2}", with: "leadership: {principal: 1, deputy: 100000000}").utf8),
+                 location: "s.yaml:16:42:", id: "snapshot.outOfRange"),
+        BadInput(name: "number at Int64.max", file: "s.yaml",
+                 bytes: Array(SampleSnapshot.replacing("leadership: {principal: 1, deputy: 2}", with: "leadership: {principal: 1, deputy: 9223372036854775807}").utf8),
+                 location: "s.yaml:16:42:", id: "snapshot.outOfRange"),
         BadInput(name: "JSON with trailing garbage", file: "s.json",
                  bytes: Array("{\"snapshot\": \"v1\", \"as_of\": \"2024-06-30\", \"region\": {\"code\": \"1\", \"name\": \"x\", \"level\": \"county\"}}\n}garbage\n".utf8),
                  location: "s.json:2:1:", id: "yaml.syntax"),
@@ -98,6 +104,28 @@ import Testing
             }
         }
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("r.html").path))
+    }
+
+    /// Numbers near Int64.max passed `check` and then crashed `stats` and the HTML audit when summed; the schema now bounds
+    /// every integer, in the streaming reader of `audit` as in `check`, and the bound itself is accepted.
+    @Test func integersAreBoundedByTheSchemaInEveryCommand() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let huge = SampleSnapshot.replacing("{administrative: 2}", with: "{administrative: 9223372036854775807}")
+        try TestSupport.write(huge, to: "huge.yaml", in: directory)
+        let rules = ["--rules", TestSupport.path("Rules")]
+        for arguments in [["audit", "huge.yaml"] + rules, ["audit", "huge.yaml", "--format", "html", "--output", "r.html"] + rules,
+                          ["stats", "huge.yaml"]] {
+            let result = try CLIRunner.run(arguments, in: directory.path, timeout: 60)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("[snapshot.outOfRange]"), "\(arguments): \(result.stderr)")
+        }
+        let limit = SampleSnapshot.replacing("{administrative: 2}", with: "{administrative: 99999999}")
+        try TestSupport.write(limit, to: "limit.yaml", in: directory)
+        for arguments in [["check", "limit.yaml"], ["stats", "limit.yaml"]] {
+            let result = try CLIRunner.run(arguments, in: directory.path, timeout: 60)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        }
     }
 
     @Test func jsonFormatIsMachineReadable() throws {

@@ -192,6 +192,26 @@ private func range(of token: String, in text: String) -> Range<Int> {
         #expect(throws: EvalError.divisionByZero) { try evaluate("1 / (it.approved.staffing.administrative - 2)") }
     }
 
+    /// Overflow used to wrap silently (a huge product turned negative and the finding disappeared) or trap (`Int.min / -1`).
+    @Test(arguments: [
+        "it.approved.staffing.administrative * 9223372036854775807",
+        "9223372036854775807 + it.approved.staffing.administrative",
+        "-9223372036854775807 - it.approved.staffing.administrative",
+        "(-9223372036854775807 - 1 + it.approved.staffing.administrative - 2) / -1",
+        "(-9223372036854775807 - 1 + it.approved.staffing.administrative - 2) % -1",
+        "-(-9223372036854775807 - 1 + it.approved.staffing.administrative - 2)",
+        "sum([9223372036854775807, it.approved.staffing.administrative])",
+        "sum([1, 2], x -> x * 4611686018427387904 + it.approved.staffing.administrative)",
+    ])
+    func integerOverflowIsAnEvaluationError(text: String) {
+        #expect(throws: EvalError.integerOverflow) { try evaluate(text) }
+    }
+
+    @Test func arithmeticNearTheLimitsStillWorks() throws {
+        #expect(try evaluate("9223372036854775806 - it.approved.staffing.administrative + 3").0 == .int(Int.max))
+        #expect(try evaluate("(-9223372036854775807 - 1 + it.approved.staffing.administrative - 2) / 1").0 == .int(Int.min))
+    }
+
     @Test func theStepLimitStopsARunawayEvaluation() {
         let subject = institution(staff: (0..<200).map { ("P\($0)", "administrative", nil) })
         // 200 × 200 pairs: more than the limit of 10,000 steps.
