@@ -44,7 +44,7 @@ let package = Package(
         // Audit reports in each output format (one reporter per file).
         .target(name: "Reporters", dependencies: ["AuditEngine", "Statistics", "RuleSet", "Catalog", "SnapshotLoader", "Schema", "Diagnostics"]),
         // The rectification ledger (整改台账): recorded runs, findings by fingerprint, their history, on SQLite.
-        .target(name: "FindingsStore", dependencies: ["Schema", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "FindingsStore", dependencies: ["Schema", "Diagnostics", .product(name: "GRDB", package: "GRDB.swift")]),
         // The command-line tool.
         .executableTarget(
             name: "bianzhi",

@@ -141,10 +141,11 @@ public struct CaseFile: Sendable {
     public var expectLocation: SourceLocation?
 
     public static func load(path: String) -> Result<CaseFile, CaseFileError> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(CaseFileError(diagnostics: [Diagnostic("case.unreadable", message: "无法读取案例文件", at: SourceLocation(path: path, line: 1, column: 1))]))
+        guard let bytes = RegularFile.bytes(at: path) else {
+            return .failure(CaseFileError(diagnostics: [Diagnostic("case.unreadable", message: "无法读取案例文件：\(RegularFile.reason(at: path))",
+                                                                   at: SourceLocation(path: path, line: 1, column: 1))]))
         }
-        let source = SourceFile(path: path, bytes: [UInt8](data))
+        let source = SourceFile(path: path, bytes: bytes)
         let parsed = YAMLParser.parse(source)
         guard parsed.errors.isEmpty, let root = parsed.root else { return .failure(CaseFileError(diagnostics: parsed.errors.map(\.diagnostic))) }
         var problems: [Diagnostic] = []

@@ -27,12 +27,12 @@ extension RegulationCatalog {
 
         var decoded: [DecodedRegulation] = []
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                engine.emit(CatalogError(.unreadable("无权限或不是普通文件"),
+            guard let bytes = RegularFile.bytes(at: file) else {
+                engine.emit(CatalogError(.unreadable(RegularFile.reason(at: file)),
                                          at: SourceLocation(path: file, line: 1, column: 1)).diagnostic)
                 continue
             }
-            let source = SourceFile(path: file, bytes: [UInt8](data))
+            let source = SourceFile(path: file, bytes: bytes)
             sources.add(source)
             let parsed = YAMLParser.parse(source)
             guard parsed.errors.isEmpty, let root = parsed.root else {

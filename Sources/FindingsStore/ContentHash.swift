@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 /// A stable hash of the data files under a path: the same bytes give the same hash on every
@@ -17,20 +18,20 @@ public enum ContentHash {
         }
         var hasher = SHA256()
         if !isDirectory.boolValue {
-            guard let data = manager.contents(atPath: path) else { throw StoreError.unreadableInput(path: path) }
-            hasher.update([UInt8](data))
+            guard let data = RegularFile.bytes(at: path) else { throw StoreError.unreadableInput(path: path) }
+            hasher.update(data)
             return "sha256:" + SHA256.hexString(hasher.finalize())
         }
         let base = URL(fileURLWithPath: path)
         for relative in dataFiles(under: base) {
-            guard let data = manager.contents(atPath: base.appendingPathComponent(relative).path) else {
+            guard let data = RegularFile.bytes(at: base.appendingPathComponent(relative).path) else {
                 throw StoreError.unreadableInput(path: base.appendingPathComponent(relative).path)
             }
             hasher.update(Array(relative.utf8))
             hasher.update([0])
             let count = UInt64(data.count)
             hasher.update((0..<8).map { UInt8(truncatingIfNeeded: count >> UInt64(56 - 8 * $0)) })
-            hasher.update([UInt8](data))
+            hasher.update(data)
         }
         return "sha256:" + SHA256.hexString(hasher.finalize())
     }

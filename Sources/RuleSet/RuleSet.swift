@@ -110,8 +110,8 @@ public struct RuleSet: Sendable {
             }
         }
         for diagnostic in engine.diagnostics {
-            if let path = diagnostic.location?.path, sources[path] == nil, let data = manager.contents(atPath: path) {
-                sources.add(SourceFile(path: path, bytes: [UInt8](data)))
+            if let path = diagnostic.location?.path, sources[path] == nil, let bytes = RegularFile.bytes(at: path) {
+                sources.add(SourceFile(path: path, bytes: bytes))
             }
         }
         unique.sort { $0.id < $1.id }
@@ -139,11 +139,12 @@ public struct RuleSet: Sendable {
         case .pack(let engine):
             loaded.diagnostics = engine
         case let .file(path, pack, regions):
-            guard let data = FileManager.default.contents(atPath: path) else {
-                loaded.diagnostics.emit(Diagnostic("rules.unreadable", message: "无法读取文件", at: SourceLocation(path: path, line: 1, column: 1)))
+            guard let bytes = RegularFile.bytes(at: path) else {
+                loaded.diagnostics.emit(Diagnostic("rules.unreadable", message: "无法读取文件：\(RegularFile.reason(at: path))",
+                                                   at: SourceLocation(path: path, line: 1, column: 1)))
                 return loaded
             }
-            let source = SourceFile(path: path, bytes: [UInt8](data))
+            let source = SourceFile(path: path, bytes: bytes)
             let parsed = YAMLParser.parse(source)
             var hadProblem = !parsed.errors.isEmpty
             for error in parsed.errors { loaded.diagnostics.emit(error.diagnostic) }
@@ -164,8 +165,8 @@ public struct RuleSet: Sendable {
 
     /// `pack.yaml`: `pack`, `title`, `local`, and `regions` (region-code prefixes where a local pack applies).
     static func packRegions(_ path: String, engine: inout DiagnosticEngine) -> [String]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let source = SourceFile(path: path, bytes: [UInt8](data))
+        guard let bytes = RegularFile.bytes(at: path) else { return nil }
+        let source = SourceFile(path: path, bytes: bytes)
         let parsed = YAMLParser.parse(source)
         for error in parsed.errors { engine.emit(error.diagnostic) }
         guard let root = parsed.root, case .mapping(let pairs) = root.kind else { return nil }

@@ -41,7 +41,7 @@ enum FileDecoding {
     /// Through the YAML tree and `ValueDecoder`, collecting every problem with its location.
     static func full(path: String, fileIndex: Int32, root: Bool, limits: YAMLLimits) -> Result {
         guard let source = read(path) else {
-            let error = SnapshotError(.unreadable("无权限或不是普通文件"), at: SourceLocation(path: path, line: 1, column: 1))
+            let error = SnapshotError(.unreadable(RegularFile.reason(at: path)), at: SourceLocation(path: path, line: 1, column: 1))
             return Result(records: [], diagnostics: [error.diagnostic], source: nil)
         }
         let parsed = YAMLParser.parse(source, limits: limits)
@@ -65,7 +65,7 @@ enum FileDecoding {
     static let prefetchFrom = 1 << 20
 
     static func read(_ path: String) -> SourceFile? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return SourceFile(path: path, bytes: [UInt8](data))
+        guard let bytes = RegularFile.bytes(at: path) else { return nil }
+        return SourceFile(path: path, bytes: bytes)
     }
 }

@@ -8,13 +8,33 @@ import Glibc
 /// any file was read; `readdir` lists them in a few milliseconds. What is listed is the same: every entry at any
 /// depth, hidden ones too, not following links to folders (a link to a file is listed like a file).
 enum FileListing {
-    /// `folder + "/" + relative path` of each file under `folder` whose name ends with one of `suffixes` (compared
-    /// in lower case), sorted. A folder that cannot be opened is left out, as the enumerator left it out.
-    static func files(under folder: String, endingWith suffixes: [String]) -> [String] {
+    /// What a listing found.
+    struct Listing: Equatable {
+        /// `folder + "/" + relative path` of each file, sorted.
+        var files: [String] = []
+        /// The folders that exist but could not be opened, each with why: their files are unknown, so a snapshot
+        /// listed without them is not the whole snapshot. Sorted by path.
+        var unlistable: [Unlistable] = []
+    }
+
+    struct Unlistable: Equatable {
+        var path: String
+        /// Why, in words for a message.
+        var reason: String
+    }
+
+    /// Each file under `folder` whose name ends with one of `suffixes` (compared in lower case), and the folders on
+    /// the way that could not be opened. A missing `folder` is an empty listing.
+    static func files(under folder: String, endingWith suffixes: [String]) -> Listing {
         var found: [String] = []
+        var unlistable: [Unlistable] = []
         var folders = [folder]
         while let current = folders.popLast() {
-            guard let directory = opendir(current) else { continue }
+            guard let directory = opendir(current) else {
+                let error = errno
+                if current != folder || error != ENOENT { unlistable.append(Unlistable(path: current, reason: FileListing.reason(error))) }
+                continue
+            }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
                 let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
@@ -30,7 +50,17 @@ enum FileListing {
                 }
             }
         }
-        return found.sorted()
+        return Listing(files: found.sorted(), unlistable: unlistable.sorted { $0.path < $1.path })
+    }
+
+    private static func reason(_ error: Int32) -> String {
+        switch error {
+        case EACCES, EPERM: "没有读取权限"
+        case ENAMETOOLONG: "路径太长"
+        case ENOENT: "列出时已不存在"
+        case EMFILE, ENFILE: "打开的文件太多"
+        default: "系统错误 \(error)"
+        }
     }
 
     private enum Kind { case folder, other }

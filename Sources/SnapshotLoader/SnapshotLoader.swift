@@ -55,7 +55,12 @@ public struct SnapshotLoader: Sendable {
                 engine.emit(SnapshotError(.missingRegionFile, at: SourceLocation(path: base, line: 1, column: 1)).diagnostic)
                 return Result(snapshot: nil, diagnostics: engine, sources: sources)
             }
-            files = listed
+            files = listed.files
+            // A folder that cannot be listed hides institutions: the snapshot would look whole without them.
+            for folder in listed.unlistable {
+                engine.emit(SnapshotError(.unreadable("无法列出这个文件夹中的文件（\(folder.reason)），其中的机构会被漏掉"),
+                                          at: SourceLocation(path: folder.path, line: 1, column: 1)).diagnostic)
+            }
         } else {
             files = [path]
         }
@@ -117,17 +122,22 @@ public struct SnapshotLoader: Sendable {
         return Result(snapshot: engine.hasErrors ? nil : snapshot, diagnostics: engine, sources: SourceFileSet())
     }
 
-    /// The files of a folder snapshot: its `region.yaml` (or `.yml`, `.json`) first, then every institution file; nil when
-    /// it has no region file.
-    static func folderFiles(_ path: String) -> [String]? {
+    /// The files of a folder snapshot: its `region.yaml` (or `.yml`, `.json`) first, then every institution file, and
+    /// the folders under `institutions/` that could not be listed; nil when it has no region file.
+    static func folderFiles(_ path: String) -> (files: [String], unlistable: [FileListing.Unlistable])? {
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
         guard let regionPath = ["region.yaml", "region.yml", "region.json"].map({ base + "/" + $0 })
             .first(where: { FileManager.default.fileExists(atPath: $0) }) else { return nil }
-        return [regionPath] + institutionFiles(in: base + "/institutions")
+        let listing = institutionListing(in: base + "/institutions")
+        return ([regionPath] + listing.files, listing.unlistable)
     }
 
     /// `*.yaml`, `*.yml` and `*.json` under a folder, at any depth, sorted by path (deterministic).
     static func institutionFiles(in folder: String) -> [String] {
+        institutionListing(in: folder).files
+    }
+
+    static func institutionListing(in folder: String) -> FileListing.Listing {
         FileListing.files(under: folder, endingWith: [".yaml", ".yml", ".json"])
     }
 }

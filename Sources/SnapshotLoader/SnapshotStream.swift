@@ -84,7 +84,7 @@ extension SnapshotLoader {
     ) -> StreamedSnapshot<Visitor.Output>? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-        guard let files = SnapshotLoader.folderFiles(path) else { return nil }
+        guard let (files, unlistable) = SnapshotLoader.folderFiles(path), unlistable.isEmpty else { return nil }
         let plans = DecodingPlans()
         guard var root = FileDecoding.fast(path: files[0], fileIndex: 0, root: true, plans: plans, limits: limits)?.first else { return nil }
         let inline = root[Slots.institutions].listValue ?? []

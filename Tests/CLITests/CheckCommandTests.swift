@@ -128,6 +128,54 @@ import Testing
         }
     }
 
+    /// A named pipe among the snapshot's files, or given as the snapshot, made `check` and `audit` wait forever for a
+    /// writer; a device never ends. Each is refused at once, named for what it is.
+    @Test func pipesAndDevicesAreRefusedNotWaitedOn() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let folder = directory.appendingPathComponent("s").path
+        try FileManager.default.copyItem(atPath: TestSupport.path("Cases/qinghe-county/snapshot"), toPath: folder)
+        #expect(mkfifo(folder + "/institutions/zz.yaml", 0o644) == 0)
+        #expect(mkfifo(directory.appendingPathComponent("p.yaml").path, 0o644) == 0)
+        let rules = ["--rules", TestSupport.path("Rules")]
+        for (arguments, file) in [(["check", "s"], "s/institutions/zz.yaml"), (["audit", "s"] + rules, "s/institutions/zz.yaml"),
+                                  (["check", "p.yaml"], "p.yaml"), (["audit", "p.yaml"] + rules, "p.yaml"),
+                                  (["audit", "/dev/zero"] + rules, "/dev/zero")] {
+            let result = try CLIRunner.run(arguments, in: directory.path, timeout: 30)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("\(file):1:1: error: 无法读取文件："), "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains(file == "/dev/zero" ? "设备文件" : "命名管道"), "\(arguments): \(result.stderr)")
+        }
+    }
+
+    /// A folder under `institutions/` that cannot be listed was skipped: the audit was "valid" without its institutions.
+    /// (Made here with a path longer than the system allows, which fails for every user, root included.)
+    @Test func aFolderThatCannotBeListedIsAnError() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { removeDeepTree(directory.path) }
+        let folder = directory.appendingPathComponent("s").path
+        try FileManager.default.copyItem(atPath: TestSupport.path("Cases/qinghe-county/snapshot"), toPath: folder)
+        // Twenty-five folders of 200 letters: deeper than PATH_MAX (4,096 bytes), made one at a time relative to the last.
+        var descriptor = open(folder + "/institutions", O_RDONLY | O_DIRECTORY)
+        #expect(descriptor >= 0)
+        let name = String(repeating: "d", count: 200)
+        for _ in 0..<25 {
+            #expect(mkdirat(descriptor, name, 0o755) == 0)
+            let next = openat(descriptor, name, O_RDONLY | O_DIRECTORY)
+            close(descriptor)
+            descriptor = next
+        }
+        close(descriptor)
+        let rules = ["--rules", TestSupport.path("Rules")]
+        for arguments in [["check", "s"], ["audit", "s"] + rules] {
+            let result = try CLIRunner.run(arguments, in: directory.path, timeout: 60)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("无法列出这个文件夹中的文件（路径太长），其中的机构会被漏掉 [snapshot.unreadable]"),
+                    "\(arguments): \(result.stderr)")
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
     @Test func jsonFormatIsMachineReadable() throws {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -194,4 +242,13 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["$ref"] as? String == "#/definitions/Snapshot")
     }
+}
+
+/// Removes a tree too deep for `FileManager` (its paths exceed PATH_MAX); `rm -r` walks it relative to each folder.
+private func removeDeepTree(_ path: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/rm")
+    process.arguments = ["-rf", path]
+    try? process.run()
+    process.waitUntilExit()
 }

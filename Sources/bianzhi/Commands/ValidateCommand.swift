@@ -42,8 +42,8 @@ struct ValidateCommand: ParsableCommand {
         if !result.diagnostics.diagnostics.contains(where: { $0.id == "rules.notFound" || $0.id == "catalog.notFound" }) {
             engine.emit(contentsOf: OverrideCheck(ruleSet: result.ruleSet).diagnostics(cases: CaseSnapshots.load(cases)))
             for outcome in RuleTester(engine: AuditEngine(ruleSet: result.ruleSet)).runExamples() where !outcome.passed {
-                if let path = outcome.location?.path, sources[path] == nil, let data = FileManager.default.contents(atPath: path) {
-                    sources.add(SourceFile(path: path, bytes: [UInt8](data)))
+                if let path = outcome.location?.path, sources[path] == nil, let bytes = RegularFile.bytes(at: path) {
+                    sources.add(SourceFile(path: path, bytes: bytes))
                 }
                 engine.emit(Diagnostic("rule.exampleMismatch", message: "\(outcome.name)：" + outcome.details.joined(separator: "；"),
                                        at: outcome.location, help: "修改示例或规则，使示例的表现与它的标注（compliant / violating）一致"))
