@@ -25,6 +25,10 @@ public enum ReportOutput {
     /// it, which replaces `path` (by renaming) only once all of them are written and synchronised. If anything fails, or
     /// `body` throws, the temporary file is removed and `path` is left as it was: no reader ever sees half a report.
     ///
+    /// What is already at `path` is respected: a file replaced keeps its permissions (and, for root, its owner); a
+    /// symbolic link stays a link and the file it points to is replaced; a device or a named pipe (`/dev/null`,
+    /// `/dev/stdout`) is written to, as the shell's `>` would, never replaced by a regular file; a folder is refused.
+    ///
     /// Throws `ReportOutputError` when the file cannot be written, or what `body` throws.
     public static func write(toFile path: String, chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) throws {
         try write(toFile: path, chunkSize: chunkSize, writingWith: { writeAll($0, to: $1) }, body)
@@ -34,13 +38,44 @@ public enum ReportOutput {
     /// make it fail part way).
     static func write(toFile path: String, chunkSize: Int, writingWith writer: @escaping ([UInt8], Int32) -> Bool,
                       _ body: (inout ByteSink) throws -> Void) throws {
-        let temporary = try TemporaryFile(beside: path)
+        var target = path
+        var existing = stat()
+        var exists = lstat(path, &existing) == 0
+        if exists, existing.st_mode & S_IFMT == S_IFLNK {
+            if stat(path, &existing) == 0 {
+                // A link to a device (`/dev/stdout`) is written through as it is; to a file, the file is replaced.
+                if existing.st_mode & S_IFMT == S_IFREG {
+                    guard let resolved = realpath(path, nil) else { throw ReportOutputError(path: path, operation: .resolveLink, code: errno) }
+                    target = String(cString: resolved)
+                    free(resolved)
+                }
+            } else if errno == ENOENT, let destination = linkDestination(path) {
+                // A link to a file not made yet: the report is made there.
+                target = destination
+                exists = false
+            } else {
+                throw ReportOutputError(path: path, operation: .resolveLink, code: errno)
+            }
+        }
+        if exists {
+            switch existing.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw ReportOutputError(path: path, operation: .create, code: EISDIR)
+            default: return try writeThrough(path: target, shownAs: path, chunkSize: chunkSize, writingWith: writer, body)
+            }
+        }
+        let temporary = try TemporaryFile(beside: target, shownAs: path)
         var removeTemporary = true
         defer {
             if removeTemporary { unlink(temporary.path) }
         }
         var writeError: Int32 = 0
         let descriptor = temporary.descriptor
+        if exists {
+            // The report replaced keeps its permissions and (when root writes it) its owner and group.
+            _ = fchmod(descriptor, existing.st_mode & 0o7777)
+            if geteuid() == 0 { _ = fchown(descriptor, existing.st_uid, existing.st_gid) }
+        }
         var sink = ByteSink(chunkSize: chunkSize) { bytes in
             if writer(bytes, descriptor) { return true }
             writeError = errno
@@ -64,8 +99,37 @@ public enum ReportOutput {
             throw ReportOutputError(path: path, operation: .write, code: code)
         }
         if close(descriptor) != 0 { throw ReportOutputError(path: path, operation: .write, code: errno) }
-        guard rename(temporary.path, path) == 0 else { throw ReportOutputError(path: path, operation: .rename, code: errno) }
+        guard rename(temporary.path, target) == 0 else { throw ReportOutputError(path: path, operation: .rename, code: errno) }
         removeTemporary = false
+    }
+
+    /// Where the symbolic link at `path` points, as a path usable from here (a relative destination is taken from the
+    /// link's folder); nil when it cannot be read.
+    private static func linkDestination(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        let destination = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if destination.hasPrefix("/") { return destination }
+        guard let slash = path.lastIndex(of: "/") else { return destination }
+        return String(path[...slash]) + destination
+    }
+
+    /// Writes to a device or a named pipe in place (there is nothing to replace atomically).
+    private static func writeThrough(path: String, shownAs shown: String, chunkSize: Int,
+                                     writingWith writer: @escaping ([UInt8], Int32) -> Bool,
+                                     _ body: (inout ByteSink) throws -> Void) throws {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw ReportOutputError(path: shown, operation: .create, code: errno) }
+        defer { close(descriptor) }
+        var writeError: Int32 = 0
+        var sink = ByteSink(chunkSize: chunkSize) { bytes in
+            if writer(bytes, descriptor) { return true }
+            writeError = errno
+            return false
+        }
+        try body(&sink)
+        if !sink.finish() { throw ReportOutputError(path: shown, operation: .writeThrough, code: writeError) }
     }
 
     /// Writes all of `bytes` to the descriptor straight from the array (no copy is made), again after an interruption or
@@ -92,7 +156,7 @@ public enum ReportOutput {
         var path: String
         var descriptor: Int32
 
-        init(beside target: String) throws {
+        init(beside target: String, shownAs shown: String) throws {
             let slash = target.lastIndex(of: "/")
             let folder = slash.map { String(target[...$0]) } ?? ""
             let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
@@ -108,7 +172,7 @@ public enum ReportOutput {
                 let code = errno
                 attempt += 1
                 // Another file by that name (most unlikely): another name.
-                guard code == EEXIST, attempt < 8 else { throw ReportOutputError(path: target, operation: .create, code: code) }
+                guard code == EEXIST, attempt < 8 else { throw ReportOutputError(path: shown, operation: .create, code: code) }
             }
         }
     }

@@ -13,6 +13,10 @@ public struct ReportOutputError: Error, Sendable, Equatable {
         case write
         /// Putting it in place of the report.
         case rename
+        /// Finding the file a symbolic link at the report's path points to.
+        case resolveLink
+        /// Writing to a device or a named pipe, which is written in place.
+        case writeThrough
     }
 
     /// The report's path.
@@ -21,15 +25,29 @@ public struct ReportOutputError: Error, Sendable, Equatable {
     /// The system's error number.
     public var code: Int32
 
-    /// The system's description of the error.
-    public var reason: String { String(cString: strerror(code)) }
+    /// The system's description of the error, in Chinese for the usual ones.
+    public var reason: String {
+        switch code {
+        case ENOSPC: "磁盘空间不足"
+        case EDQUOT: "超出磁盘配额"
+        case EACCES, EPERM: "没有写权限"
+        case ENOENT: "文件夹不存在"
+        case EROFS: "文件系统是只读的"
+        case EISDIR: "这是一个文件夹，请给出报告的文件名"
+        case ENOTDIR: "路径中有一段不是文件夹"
+        case EIO: "读写设备出错"
+        default: String(cString: strerror(code))
+        }
+    }
 
     /// What failed, in Chinese first: `无法写入 out/report.json：No such file or directory (cannot write the report)`.
     public var message: String {
         switch operation {
-        case .create: "无法写入 \(path)：文件夹不存在或没有写权限（\(reason)）(cannot write the report)"
+        case .create: "无法写入 \(path)：\(reason) (cannot write the report)"
         case .write: "无法写入 \(path)：\(reason)，原有文件未改动 (cannot write the report)"
         case .rename: "无法写入 \(path)：\(reason) (cannot write the report)"
+        case .resolveLink: "无法写入 \(path)：这是符号链接，它指向的文件所在的文件夹不存在或无法访问（\(reason)）(cannot write the report)"
+        case .writeThrough: "无法写入 \(path)：\(reason)，报告没有写完 (cannot write the report)"
         }
     }
 }

@@ -60,6 +60,43 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report.json"], "no temporary file left")
     }
 
+    /// `--output` that names an input (the snapshot file, a file of the snapshot's folder, the ledger) is refused before
+    /// anything is read or written: the report would have replaced what the user stored.
+    @Test func theOutputMayNotReplaceAnInput() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manager = FileManager.default
+        try manager.copyItem(atPath: TestSupport.path(ReportFormatsCommandTests.county), toPath: directory.appendingPathComponent("s").path)
+        try manager.copyItem(atPath: TestSupport.path("Cases/over-establishment/snapshot.yaml"), toPath: directory.appendingPathComponent("one.yaml").path)
+        try manager.createSymbolicLink(atPath: directory.appendingPathComponent("alias.yaml").path, withDestinationPath: "one.yaml")
+        let rules = ["--rules", TestSupport.path("Rules")]
+        let region = try #require(manager.contents(atPath: directory.appendingPathComponent("s/region.yaml").path))
+        let one = try #require(manager.contents(atPath: directory.appendingPathComponent("one.yaml").path))
+        for arguments in [["audit", "s", "--output", "s/region.yaml"] + rules, ["audit", "s", "--output", "s/institutions/new.json"] + rules,
+                          ["audit", "one.yaml", "--format", "json", "--output", "one.yaml"] + rules,
+                          ["audit", "one.yaml", "--output", "alias.yaml"] + rules, ["audit", "alias.yaml", "--output", "./one.yaml"] + rules,
+                          ["stats", "s", "--output", "s/region.yaml"], ["roster-index", "one.yaml", "--output", "one.yaml"]] {
+            let result = try CLIRunner.run(arguments, in: directory.path)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.hasPrefix("error: 不能把输出写到 \(arguments[arguments.firstIndex(of: "--output")! + 1])："), "\(arguments): \(result.stderr)")
+        }
+        #expect(manager.contents(atPath: directory.appendingPathComponent("s/region.yaml").path) == region)
+        #expect(manager.contents(atPath: directory.appendingPathComponent("one.yaml").path) == one)
+        #expect(!manager.fileExists(atPath: directory.appendingPathComponent("s/institutions/new.json").path))
+
+        // The ledger, by `audit --record` and by `ledger export`.
+        let recorded = try CLIRunner.run(["audit", "one.yaml", "--record", "--ledger", "l.sqlite", "--quiet"] + rules, in: directory.path)
+        #expect(recorded.status == 1, "\(recorded.stderr)")
+        let ledger = try #require(manager.contents(atPath: directory.appendingPathComponent("l.sqlite").path))
+        for arguments in [["audit", "one.yaml", "--record", "--ledger", "l.sqlite", "--output", "l.sqlite"] + rules,
+                          ["ledger", "export", "--ledger", "l.sqlite", "--output", "l.sqlite"]] {
+            let result = try CLIRunner.run(arguments, in: directory.path)
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("整改台账 l.sqlite"), "\(arguments): \(result.stderr)")
+        }
+        #expect(manager.contents(atPath: directory.appendingPathComponent("l.sqlite").path) == ledger)
+    }
+
     @Test func anUnwritableOutputIsExitTwo() throws {
         let result = try CLIRunner.run(["audit", ReportFormatsCommandTests.county, "--format", "csv", "--output", "/nonexistent/dir/r.csv"])
         #expect(result.status == 2)

@@ -41,6 +41,70 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["报告.json"], "no temporary file left")
     }
 
+    /// A report replaced keeps the permissions it had (the atomic write used to leave every report 0644).
+    @Test func aReplacedReportKeepsItsPermissions() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("report.json").path
+        try Data("旧\n".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(chmod(path, 0o640) == 0)
+        try ReportOutput.write(toFile: path) { $0.bytes.append(contentsOf: "新\n".utf8) }
+        #expect(FileManager.default.contents(atPath: path) == Data("新\n".utf8))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o640)
+    }
+
+    /// A link at the report's path stays a link: the file it points to is replaced (or made, when it is not there yet).
+    @Test func aLinkStaysALinkAndItsFileIsReplaced() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manager = FileManager.default
+        let real = directory.appendingPathComponent("real.json").path
+        try Data("旧\n".utf8).write(to: URL(fileURLWithPath: real))
+        let link = directory.appendingPathComponent("link.json").path
+        try manager.createSymbolicLink(atPath: link, withDestinationPath: "real.json")
+        try ReportOutput.write(toFile: link) { $0.bytes.append(contentsOf: "新\n".utf8) }
+        #expect(try manager.destinationOfSymbolicLink(atPath: link) == "real.json")
+        #expect(manager.contents(atPath: real) == Data("新\n".utf8))
+        let dangling = directory.appendingPathComponent("dangling.json").path
+        try manager.createSymbolicLink(atPath: dangling, withDestinationPath: "later.json")
+        try ReportOutput.write(toFile: dangling) { $0.bytes.append(contentsOf: "后来\n".utf8) }
+        #expect(try manager.destinationOfSymbolicLink(atPath: dangling) == "later.json")
+        #expect(manager.contents(atPath: directory.appendingPathComponent("later.json").path) == Data("后来\n".utf8))
+        #expect(try manager.contentsOfDirectory(atPath: directory.path).sorted() == ["dangling.json", "later.json", "link.json", "real.json"])
+    }
+
+    /// A device or a named pipe is written to, never replaced by a regular file (as root, `--output /dev/full` once
+    /// replaced the device itself); a folder is refused.
+    @Test func devicesAreWrittenThroughAndFoldersRefused() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let before = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        try ReportOutput.write(toFile: "/dev/null") { $0.bytes.append(contentsOf: "报告\n".utf8) }
+        let after = try FileManager.default.attributesOfItem(atPath: "/dev/null")
+        #expect(after[.type] as? FileAttributeType == .typeCharacterSpecial)
+        #expect(after[.systemFileNumber] as? Int == before[.systemFileNumber] as? Int)
+        let full = #expect(throws: ReportOutputError.self) {
+            try ReportOutput.write(toFile: "/dev/full") { $0.bytes.append(contentsOf: "报告\n".utf8) }
+        }
+        #expect(full?.operation == .writeThrough)
+        #expect(full?.message.contains("磁盘空间不足") == true, "\(full?.message ?? "")")
+        #expect(try FileManager.default.attributesOfItem(atPath: "/dev/full")[.type] as? FileAttributeType == .typeCharacterSpecial)
+        // A named pipe with a reader: the report goes through it.
+        let pipe = directory.appendingPathComponent("pipe").path
+        #expect(mkfifo(pipe, 0o644) == 0)
+        let received = PipeReader(path: pipe)
+        try ReportOutput.write(toFile: pipe) { $0.bytes.append(contentsOf: "报告\n".utf8) }
+        #expect(received.wait() == Array("报告\n".utf8))
+        var status = stat()
+        #expect(lstat(pipe, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO, "still a named pipe")
+        let folder = #expect(throws: ReportOutputError.self) {
+            try ReportOutput.write(toFile: directory.path) { $0.bytes.append(contentsOf: "报告\n".utf8) }
+        }
+        #expect(folder?.code == EISDIR)
+        #expect(folder?.message.contains("这是一个文件夹") == true)
+    }
+
     /// Writing fails part way (a full disk, say) after some pieces have gone to the temporary file: the report that was
     /// there is untouched and the temporary file is gone.
     @Test func aFailedWriteLeavesTheOldReportAndNoTemporaryFile() throws {
@@ -103,6 +167,32 @@ import Testing
         }
         #expect(thrown?.operation == .create)
         #expect(thrown?.code == ENOENT)
-        #expect(thrown?.message.hasPrefix("无法写入 \(path)：文件夹不存在或没有写权限") == true)
+        #expect(thrown?.message.hasPrefix("无法写入 \(path)：文件夹不存在") == true)
+    }
+}
+
+/// Reads a named pipe to its end on a thread of its own (opening it waits for the writer).
+private final class PipeReader: @unchecked Sendable {
+    private var bytes: [UInt8] = []
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String) {
+        Thread { [self] in
+            let descriptor = open(path, O_RDONLY)
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while descriptor >= 0 {
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, 4096) }
+                if count <= 0 { break }
+                bytes.append(contentsOf: buffer[0..<count])
+            }
+            if descriptor >= 0 { close(descriptor) }
+            done.signal()
+        }.start()
+    }
+
+    /// What was read, once the writer has closed the pipe.
+    func wait() -> [UInt8] {
+        done.wait()
+        return bytes
     }
 }

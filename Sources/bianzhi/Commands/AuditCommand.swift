@@ -79,6 +79,8 @@ struct AuditCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFile.refuseOverwriting(reportOptions.output, inputs: [(snapshot, "被审计的快照"), (reportOptions.rules, "规则文件夹")]
+                                             + (record ? [(ledger, "整改台账")] : []))
         // The run's progress line: what is printed on standard error while it shows clears it first.
         let progress = ProgressIndicator()
         progress.start(enabled: ProgressIndicator.isWanted(quiet: quiet), steps: 4)

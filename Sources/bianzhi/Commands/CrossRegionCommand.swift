@@ -30,6 +30,7 @@ struct CrossRegionCommand: ParsableCommand {
     @OptionGroup var reportOptions: ReportOptions
 
     func run() throws {
+        try OutputFile.refuseOverwriting(reportOptions.output, inputs: indexes.map { ($0, "名册索引") } + [(reportOptions.rules, "规则文件夹")])
         let ruleSet = try Loading.rules(reportOptions.rules)
         let merged: CrossRegionCheck.Merged
         do {

@@ -41,6 +41,7 @@ extension LedgerCommand {
         }
 
         func run() throws {
+            try OutputFile.refuseOverwriting(output, inputs: [(options.ledger, "整改台账")])
             let today = try date.resolved()
             let store = try options.open()
             defer { try? store.close() }

@@ -24,6 +24,7 @@ struct RosterIndexCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        try OutputFile.refuseOverwriting(output, inputs: [(snapshot, "快照")])
         let loaded = try Loading.snapshot(snapshot)
         try OutputFile.write(RosterIndex.file(of: loaded), to: output)
     }

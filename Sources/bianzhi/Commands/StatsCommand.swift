@@ -37,6 +37,7 @@ struct StatsCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFile.refuseOverwriting(output, inputs: [(snapshot, "快照")])
         let loaded = try Loading.snapshot(snapshot)
         try OutputFile.write(StatisticsReporter(StaffingStatistics(loaded)).render(format), to: output)
     }

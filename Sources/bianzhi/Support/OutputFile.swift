@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Reporters
 import Schema
 
@@ -14,6 +15,29 @@ enum OutputFile {
             // Handed over whole, not copied.
             sink.bytes = bytes
         }
+    }
+
+    /// Exits 2 before any work when `path` is one of the command's inputs or inside one (the snapshot audited, a file
+    /// of its folder, the ledger): the report would replace what the user stored. `inputs` pairs each path with what
+    /// it is, for the message. Links are followed, so another name for the same file is caught too.
+    static func refuseOverwriting(_ path: String?, inputs: [(path: String, what: String)]) throws {
+        guard let path, path != "-", let output = canonical(path, mayBeNew: true) else { return }
+        for input in inputs {
+            guard let source = canonical(input.path, mayBeNew: false) else { continue }
+            if output == source || output.hasPrefix(source.hasSuffix("/") ? source : source + "/") {
+                Terminal.writeError("error: 不能把输出写到 \(path)：\(output == source ? "它就是" : "它在")\(input.what) \(input.path)\(output == source ? "" : " 之中")，"
+                                    + "写入会改动被读取的数据；请换一个文件名 (the output would overwrite an input)\n")
+                throw ExitCode(2)
+            }
+        }
+    }
+
+    /// The path with links resolved; for a file that does not exist yet (`mayBeNew`), its folder's resolved path and its name.
+    private static func canonical(_ path: String, mayBeNew: Bool) -> String? {
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path) { return url.resolvingSymlinksInPath().path }
+        guard mayBeNew else { return nil }
+        return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
     }
 
     /// Writes what `body` writes into its sink to `path` (or standard output), as `write(_:to:)` does, while it is
