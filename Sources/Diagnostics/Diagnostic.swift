@@ -81,12 +81,26 @@ public struct Diagnostic: Hashable, Sendable, Codable {
     ) {
         self.id = id
         self.severity = severity
-        self.message = message
+        self.message = Diagnostic.clipped(message)
         self.location = location
         self.endLocation = end
         self.notes = notes
-        self.help = help
+        self.help = help.map { Diagnostic.clipped($0) }
         self.fixIts = fixIts
+    }
+
+    /// The longest message or help kept whole, in Unicode scalars.
+    public static let textLimit = 1_000
+
+    /// `text`, or its first `textLimit` scalars and a note of how much was left out: a message quotes the value it is
+    /// about, and a value of fifty megabytes must not make a message of fifty megabytes.
+    public static func clipped(_ text: String) -> String {
+        guard text.utf8.count > textLimit else { return text }
+        let scalars = text.unicodeScalars
+        guard scalars.count > textLimit else { return text }
+        var kept = String.UnicodeScalarView()
+        kept.append(contentsOf: scalars.prefix(textLimit))
+        return String(kept) + "…（以下省略 \(scalars.count - textLimit) 字）"
     }
 
     public init(_ id: DiagnosticID, severity: Severity = .error, message: String, range: SourceRange,

@@ -62,15 +62,22 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     private func snippet(at location: SourceLocation, end: SourceLocation?) -> String {
-        guard let file = sources[location.path], let text = file.text(ofLine: location.line) else { return "" }
+        guard let file = sources[location.path], let excerpt = file.excerpt(ofLine: location.line, around: location.column) else { return "" }
         let gutter = String(location.line)
         let pad = String(repeating: " ", count: max(gutter.count, 4))
+        // A long line is shown around the column, its cut ends marked with an ellipsis (which the marker skips over).
+        let lead = excerpt.clippedStart ? "…" : ""
+        let text = lead + excerpt.text + (excerpt.clippedEnd ? "…" : "")
         var output = String(repeating: " ", count: max(0, 4 - gutter.count)) + gutter + " | " + text + "\n"
+        // Columns from here on are counted within the excerpt.
+        let shift = excerpt.firstColumn - 1
+        let location = SourceLocation(path: location.path, line: location.line, column: max(1, location.column - shift))
+        let end = end.map { SourceLocation(path: $0.path, line: $0.line, column: max(1, $0.column - shift)) }
         // Build the marker line: keep tabs so the caret lines up, count wide characters twice.
-        var marker = ""
+        var marker = String(repeating: " ", count: lead.unicodeScalars.reduce(0) { $0 + DisplayWidth.of($1) })
         var column = 1
         var caretWidth = 1
-        var scalars = Array(text.unicodeScalars)
+        var scalars = Array(excerpt.text.unicodeScalars)
         if location.column > scalars.count + 1 { scalars += Array(repeating: " ", count: location.column - scalars.count - 1) }
         for scalar in scalars {
             if column >= location.column { break }

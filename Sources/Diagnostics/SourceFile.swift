@@ -86,6 +86,43 @@ public struct SourceFile: Sendable {
         return min(index, range.upperBound)
     }
 
+    /// Part of a line shown under a diagnostic: the whole line when it is at most `limit` scalars long; otherwise about
+    /// `limit` scalars around `column`, so that an error on a line of megabytes does not print megabytes. Control
+    /// characters other than tabs are shown as U+FFFD (a file in UTF-16 would otherwise write NUL bytes to a terminal).
+    public struct Excerpt: Equatable, Sendable {
+        public var text: String
+        /// The column (in scalars) of the excerpt's first scalar.
+        public var firstColumn: Int
+        public var clippedStart: Bool
+        public var clippedEnd: Bool
+    }
+
+    public func excerpt(ofLine line: Int, around column: Int, limit: Int = 160) -> Excerpt? {
+        guard let range = byteRange(ofLine: line) else { return nil }
+        func advance(_ index: Int, by count: Int) -> (Int, Int) {
+            var index = index
+            var moved = 0
+            while moved < count, index < range.upperBound {
+                index += UTF8Scalars.length(at: index, in: bytes)
+                moved += 1
+            }
+            return (index, moved)
+        }
+        var start = range.lowerBound
+        var end = range.upperBound
+        var firstColumn = 1
+        if advance(range.lowerBound, by: limit + 1).1 > limit {
+            firstColumn = max(1, column - limit / 2)
+            start = advance(range.lowerBound, by: firstColumn - 1).0
+            end = advance(start, by: limit).0
+        }
+        let scalars = String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars.map { scalar -> Character in
+            scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F ? "\u{FFFD}" : Character(scalar)
+        }
+        return Excerpt(text: String(scalars), firstColumn: firstColumn, clippedStart: start > range.lowerBound,
+                       clippedEnd: end < range.upperBound)
+    }
+
     /// The text of a 1-based line, with invalid bytes replaced by U+FFFD.
     public func text(ofLine line: Int) -> String? {
         guard let range = byteRange(ofLine: line) else { return nil }

@@ -46,6 +46,45 @@ import Testing
         #expect(lines[2] == "     | " + String(repeating: " ", count: 20) + "^~")
     }
 
+    /// A line of megabytes printed whole under every error gave 100 MB of standard error: a long line is shown as about
+    /// 160 scalars around the column, cut ends marked, the caret still under the column.
+    @Test func aLongLineIsShownAroundTheColumn() {
+        let line = String(repeating: "a", count: 1_000_000) + "名称: x" + String(repeating: "b", count: 1_000_000)
+        let file = SourceFile(path: "e.yaml", text: "k: 1\n" + line + "\n")
+        let column = 1_000_001
+        let diagnostic = Diagnostic("x.y", message: "m", at: SourceLocation(path: "e.yaml", line: 2, column: column),
+                                    end: SourceLocation(path: "e.yaml", line: 2, column: column + 2))
+        let lines = DiagnosticRenderer(sources: SourceFileSet([file])).render(diagnostic).split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.allSatisfy { $0.unicodeScalars.count < 300 }, "\(lines.map(\.count))")
+        #expect(lines[1] == "   2 | …" + String(repeating: "a", count: 80) + "名称: x" + String(repeating: "b", count: 75) + "…")
+        // The ellipsis takes one cell, then 80 letters: the caret is under 名称 (two wide characters, four cells).
+        #expect(lines[2] == "     | " + String(repeating: " ", count: 81) + "^~~~")
+        // A short line is shown whole, as before.
+        let short = SourceFile(path: "f.yaml", text: String(repeating: "c", count: 160) + "\n")
+        let whole = DiagnosticRenderer(sources: SourceFileSet([short]))
+            .render(Diagnostic("x.y", message: "m", at: SourceLocation(path: "f.yaml", line: 1, column: 150)))
+        #expect(whole.contains(" | " + String(repeating: "c", count: 160) + "\n"))
+    }
+
+    /// A file in UTF-16 has a NUL after every ASCII letter: shown as U+FFFD, never written to the terminal.
+    @Test func controlCharactersAreNotPrinted() {
+        let file = SourceFile(path: "g.yaml", bytes: Array("k\0:\0 \u{1B}[2J".utf8))
+        let text = DiagnosticRenderer(sources: SourceFileSet([file])).render(Diagnostic("x.y", message: "m", at: SourceLocation(path: "g.yaml", line: 1, column: 2)))
+        #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(text.contains("k\u{FFFD}:\u{FFFD} \u{FFFD}[2J"))
+    }
+
+    /// A message quotes the value it is about; a value of megabytes is cut, with how much was left out.
+    @Test func aHugeMessageIsClipped() {
+        let diagnostic = Diagnostic("x.y", message: "值 '" + String(repeating: "长", count: 50_000) + "' 无效", at: nil,
+                                    help: String(repeating: "h", count: 2_000))
+        #expect(diagnostic.message.unicodeScalars.count < 1_100)
+        #expect(diagnostic.message.hasSuffix("…（以下省略 49007 字）"))
+        #expect(diagnostic.help?.hasSuffix("…（以下省略 1000 字）") == true)
+        #expect(Diagnostic("x.y", message: String(repeating: "短", count: 1_000), at: nil).message == String(repeating: "短", count: 1_000))
+    }
+
     @Test func colourOnlyWhenAsked() {
         let diagnostic = Diagnostic("x.y", message: "m", at: nil)
         let plain = DiagnosticRenderer(sources: SourceFileSet(), useColor: false).render(diagnostic)
