@@ -80,7 +80,9 @@ public struct Finding: Sendable {
     public var message: String
     public var citations: [ResolvedCitation]
     /// The named values behind the finding, in the order the rule defines them.
-    public var evidence: [(name: String, value: OrderedJSON)]
+    /// The named values behind the finding: `value` as the JSON report gives it (enum values by their English names),
+    /// `shown` as a person reads it when that differs (enum labels, 是/否, （空）), for the text, HTML and spreadsheet reports.
+    public var evidence: [(name: String, value: OrderedJSON, shown: String?)]
     public var location: SourceLocation?
     public var exemption: AppliedExemption?
     public var fingerprint: String
@@ -112,6 +114,8 @@ public struct AuditReport: Sendable {
     public var failures: [EvaluationFailure]
     /// Time spent on each rule, when the audit was asked to measure it (`audit --timings`).
     public var ruleTimings: [(rule: String, duration: Duration)] = []
+    /// The snapshot's own date when it was audited as of another one (`audit --as-of`); nil when `asOf` is it.
+    public var dataDate: CivilDate?
 
     public func counting(atOrAbove severity: RuleSeverity) -> Int {
         findings.count { $0.status.counts && $0.severity >= severity }

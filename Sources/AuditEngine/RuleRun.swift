@@ -292,13 +292,14 @@ struct RuleRun {
             let keyType = rule.key?.type ?? rule.each?.type.elementType ?? .string
             keyText = ValueFormatting.text(keyValue, type: keyType)
         }
-        var evidence: [(name: String, value: OrderedJSON)] = []
+        var evidence: [(name: String, value: OrderedJSON, shown: String?)] = []
         evidence.reserveCapacity(rule.bindings.lets.count + 1)
         if let name = rule.eachName, let element, let type = rule.each?.type.elementType {
-            evidence.append((name, ValueFormatting.json(element, type: type)))
+            evidence.append((name, ValueFormatting.json(element, type: type), ValueFormatting.shown(element, type: type)))
         }
         for binding in rule.bindings.lets {
-            evidence.append((binding.name, ValueFormatting.json(frame.slots[binding.slot], type: binding.type)))
+            let value = frame.slots[binding.slot]
+            evidence.append((binding.name, ValueFormatting.json(value, type: binding.type), ValueFormatting.shown(value, type: binding.type)))
         }
         var resolved: [ResolvedCitation] = []
         resolved.reserveCapacity(citations.count)

@@ -39,6 +39,8 @@ extension AuditEngine {
         public var filesReadAgain: Int
         /// The time spent reading those files again (parsing and decoding them, not evaluating rules on them).
         public var reread: Duration
+        /// The snapshot's own date (`snapshot` and the report carry the date it was audited as of).
+        public var dataDate: CivilDate
     }
 
     /// Audits the snapshot at `path` as it is read (see above); `asOf` replaces the snapshot's date, `rules` restricts
@@ -99,6 +101,7 @@ extension AuditEngine {
         FreeMemory.returnToSystem()
 
         // The rules of the region and of coordination bodies, on the projected institutions.
+        let dataDate = streamed.snapshot.asOf
         let snapshot = asOf.map { streamed.snapshot.with(asOf: $0) } ?? streamed.snapshot
         // A file's exemptions may come after its institutions: then they are applied to what was found meanwhile now.
         let exemptions = Exemptions(snapshot)
@@ -121,7 +124,8 @@ extension AuditEngine {
         let evaluation = (clock.now - finishing) - reread + streamingEvaluation
         let report = report(on: snapshot, rules: plan.selected, citations: plan.scheduled, applying: plan.applying, parts: consume parts,
                             measuringRules: measuringRules)
-        return StreamedAudit(report: report, snapshot: snapshot, evaluation: evaluation, filesReadAgain: filesReadAgain, reread: reread)
+        return StreamedAudit(report: report, snapshot: snapshot, evaluation: evaluation, filesReadAgain: filesReadAgain, reread: reread,
+                             dataDate: dataDate)
     }
 }
 

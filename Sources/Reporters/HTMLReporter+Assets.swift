@@ -54,6 +54,7 @@ extension HTMLReporter {
     col.c-rule { width: 14%; } col.c-sev { width: 8%; } col.c-subject { width: 12%; } col.c-message { width: 30%; } col.c-cite { width: 24%; } col.c-exempt { width: 12%; }
     td { overflow-wrap: anywhere; }
     .evidence { margin: 4px 0 0; font-size: 12px; color: var(--muted); }
+    .fid { font-size: 12px; color: var(--muted); font-family: ui-monospace, monospace; }
     .evidence div { display: inline-block; margin-right: 10px; }
     .evidence dt { display: inline; }
     .evidence dt::after { content: "："; }

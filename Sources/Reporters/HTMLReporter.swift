@@ -55,7 +55,7 @@ public struct HTMLReporter: Reporter {
         <h1>机构编制审计报告</h1>
         <p class="region">\(h(report.regionName))<span>（\(h(report.regionCode))）</span></p>
         <dl class="meta">
-        <div><dt>数据日期</dt><dd>\(h(report.asOf.description))</dd></div>
+        \(report.dataDate.map { "<div><dt>审计基准日</dt><dd>\(h(report.asOf.description))</dd></div><div><dt>快照数据日期</dt><dd>\(h($0.description))</dd></div>" } ?? "<div><dt>数据日期</dt><dd>\(h(report.asOf.description))</dd></div>")
         <div><dt>适用规则</dt><dd>\(report.rulesApplied) 条（规则包：\(h(report.packs.joined(separator: "、")))）</dd></div>
         <div><dt>快照</dt><dd class="path">\(h(report.snapshotPath))</dd></div>
         <div><dt>生成时间</dt><dd>\(h(context.generatedAt))</dd></div>
@@ -270,7 +270,7 @@ public struct HTMLReporter: Reporter {
 
     private func row(_ finding: Finding) -> String {
         var html = "<tr data-severity=\"\(finding.severity.rawValue)\" data-status=\"\(finding.status.rawValue)\" class=\"\(finding.status.rawValue)\">"
-        html += "<td data-value=\"\(h(finding.ruleID))\"><b>\(h(finding.ruleID))</b><br>\(h(finding.title))</td>"
+        html += "<td data-value=\"\(h(finding.ruleID))\"><b>\(h(finding.ruleID))</b><br>\(h(finding.title))<br><span class=\"fid\" title=\"整改台账中的编号\">编号 \(h(String(finding.fingerprint.prefix(8))))</span></td>"
         html += "<td data-value=\"\(rank(finding.severity) * 10 + (finding.status.counts ? 1 : 0))\">\(badge(finding.severity))<br><span class=\"status\">\(h(finding.statusText))</span></td>"
         html += "<td>\(h(finding.subject.kindLabel)) \(h(finding.subject.id))"
         if finding.subject.kind != .institution, finding.subject.kind != .region, let name = finding.subject.name { html += "<br>\(h(name))" }
@@ -283,7 +283,7 @@ public struct HTMLReporter: Reporter {
         if !finding.evidence.isEmpty {
             html += "<dl class=\"evidence\">"
             for item in finding.evidence {
-                html += "<div><dt>\(h(item.name))</dt><dd>\(h(HTMLReporter.evidenceValue(item.value)))</dd></div>"
+                html += "<div><dt>\(h(item.name))</dt><dd>\(h(item.shown ?? Finding.evidenceValue(item.value)))</dd></div>"
             }
             html += "</dl>"
         }
@@ -323,17 +323,4 @@ public struct HTMLReporter: Reporter {
         path.split(separator: "/").last.map(String.init) ?? path
     }
 
-    /// A value of the evidence as a reader writes it: strings without quotes, lists with 、.
-    static func evidenceValue(_ value: OrderedJSON) -> String {
-        switch value {
-        case .null: return "（无）"
-        case .bool(let flag): return flag ? "是" : "否"
-        case .int(let number): return String(number)
-        case .string(let text): return text
-        case .array, .generated:
-            let items = value.arrayItems ?? []
-            return items.isEmpty ? "（无）" : items.map(evidenceValue).joined(separator: "、")
-        case .object: return value.rendered(pretty: false)
-        }
-    }
 }

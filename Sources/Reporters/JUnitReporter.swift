@@ -109,7 +109,7 @@ public struct JUnitReporter: Reporter {
         if let key = finding.key { lines.append("键：\(key)") }
         if !finding.citations.isEmpty { lines.append("依据：" + finding.citations.map(\.text).joined(separator: "；")) }
         if !finding.evidence.isEmpty {
-            lines.append("数值：" + finding.evidence.map { "\($0.name) = \($0.value.rendered(pretty: false))" }.joined(separator: "，"))
+            lines.append("数值：" + finding.evidenceText)
         }
         if let exemption = finding.exemption {
             lines.append("例外：\(exemption.documentNumber)，有效期至 \(exemption.until)（\(exemption.reason)）")

@@ -87,7 +87,7 @@ public struct SARIFReporter: Reporter {
         let logical = SARIFLog.LogicalLocation(name: subjectName, fullyQualifiedName: qualified, kind: finding.subject.kind.rawValue)
         var text = finding.message
         if !finding.citations.isEmpty {
-            text += "（依据：" + finding.citations.map(\.text).joined(separator: "；") + "）"
+            text += "（依据：" + finding.citationText + "）"
         }
         var suppressions: [SARIFLog.Suppression]?
         if finding.status == .exempted, let exemption = finding.exemption {

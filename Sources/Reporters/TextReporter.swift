@@ -23,7 +23,8 @@ public struct TextReporter: Reporter {
         let violations = report.findings.count { $0.status.counts }
         let exempted = report.findings.count { $0.status == .exempted }
         TextReporter.line(bold("机构编制审计报告 · \(report.regionName)（\(report.regionCode)）"), into: &sink)
-        TextReporter.line("数据日期 \(report.asOf)；适用规则 \(report.rulesApplied) 条（规则包：\(report.packs.joined(separator: "、"))）；审计对象 \(report.subjects) 个", into: &sink)
+        let date = report.dataDate.map { "审计基准日 \(report.asOf)（快照数据日期 \($0)）" } ?? "数据日期 \(report.asOf)"
+        TextReporter.line("\(date)；适用规则 \(report.rulesApplied) 条（规则包：\(report.packs.joined(separator: "、"))）；审计对象 \(report.subjects) 个", into: &sink)
         let counts = [RuleSeverity.error, .warning, .info].map { severity in
             "\(severity.label) \(report.findings.count { $0.status.counts && $0.severity == severity })"
         }.joined(separator: "，")
@@ -43,10 +44,10 @@ public struct TextReporter: Reporter {
                 case .exempted: marker = paint("[已批准例外]", "32")
                 case .exemptionExpired: marker = paint("[例外已过期]", "31")
                 }
-                TextReporter.line("  \(marker) \(finding.ruleID) \(finding.title)", into: &sink)
+                TextReporter.line("  \(marker) \(finding.ruleID) \(finding.title) · 编号 \(finding.fingerprint.prefix(8))", into: &sink)
                 TextReporter.line("    \(finding.message)", into: &sink)
                 if !finding.citations.isEmpty {
-                    TextReporter.line("    依据：" + finding.citations.map(\.text).joined(separator: "；"), into: &sink)
+                    TextReporter.line("    依据：" + finding.citationText, into: &sink)
                 }
                 if let exemption = finding.exemption {
                     TextReporter.line("    例外：\(exemption.documentNumber)，有效期至 \(exemption.until)（\(exemption.reason)）", into: &sink)

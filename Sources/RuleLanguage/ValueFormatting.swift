@@ -44,13 +44,30 @@ public enum ValueFormatting {
         }
     }
 
-    /// A record's `id` (or `name`) when its type has one.
+    /// For evidence read by people: `text(_:type:)` when it differs from what the JSON value shows (an enum value, a
+    /// boolean, a missing value, a list, written with 、); nil when the JSON value reads the same (numbers, text, dates, ids).
+    public static func shown(_ value: Value, type: RuleType) -> String? {
+        switch value {
+        case .null: return "（空）"
+        case .bool, .enumCase: return text(value, type: type)
+        case .list(let items):
+            return items.isEmpty ? "（无）" : text(value, type: type)
+        case .record(let record): return identifier(of: record, type: type) == nil ? "（记录）" : nil
+        case .int, .string, .date: return nil
+        }
+    }
+
+    /// A record's `id` (or `name`) when its type has one; for a record without either (a roster row), the id of the
+    /// institution it belongs to.
     static func identifier(of record: Record, type: RuleType) -> String? {
         guard case .record(let recordType) = type.unwrapped else { return nil }
         for field in ["id", "name", "key"] {
             if let slot = recordType.slot(of: field), slot < record.count {
                 return text(record[slot], type: RuleType(field: recordType.fields[slot]))
             }
+        }
+        if let slot = recordType.slot(of: "institution"), slot < record.count, case .record(let institution) = record[slot] {
+            return identifier(of: institution, type: RuleType(field: recordType.fields[slot]))
         }
         return nil
     }

@@ -44,6 +44,47 @@ import Testing
         #expect(near.stderr.contains("是否指 GW-ST-001"), "\(near.stderr)")
     }
 
+    /// `--as-of` another date than the snapshot's: the header says both dates, standard error says what that means,
+    /// and such an audit is not recorded in the ledger (a later date recorded there made the next real audit look older).
+    @Test func anAuditAsOfAnotherDateSaysSoAndIsNotRecorded() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for format in ["text", "html"] {
+            let result = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--as-of", "2025-06-30", "--format", format])
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stdout.contains(format == "text" ? "审计基准日 2025-06-30（快照数据日期 2024-06-30）"
+                                                            : "<dt>审计基准日</dt><dd>2025-06-30</dd></div><div><dt>快照数据日期</dt><dd>2024-06-30</dd>"))
+            #expect(result.stderr.contains("快照反映的是数据日期 2024-06-30 的状态"), "\(result.stderr)")
+        }
+        let ledger = directory.appendingPathComponent("l.sqlite").path
+        let refused = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--as-of", "2025-06-30", "--record", "--ledger", ledger])
+        #expect(refused.status == 2)
+        #expect(refused.stdout.isEmpty)
+        #expect(refused.stderr.contains("不能记入整改台账"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: ledger))
+        // The snapshot's own date is an ordinary audit.
+        let same = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--as-of", "2024-06-30", "--record", "--ledger", ledger, "--quiet"])
+        #expect(same.status == 1, "\(same.stderr)")
+        #expect(same.stdout.contains("数据日期 2024-06-30；") && !same.stdout.contains("审计基准日"))
+        // Each finding carries the number the ledger knows it by.
+        let listed = try CLIRunner.run(["ledger", "list", "--ledger", ledger])
+        let numbers = same.stdout.split(separator: "\n").compactMap { line in line.range(of: " · 编号 ").map { String(line[$0.upperBound...]) } }
+        #expect(numbers.count > 10)
+        #expect(numbers.allSatisfy { $0.count == 8 && listed.stdout.contains($0) }, "\(numbers)")
+    }
+
+    /// Evidence in the spreadsheet and HTML reports reads as people write it: labels, not English enum names; a missing
+    /// value as （空）, not a placeholder date.
+    @Test func evidenceIsWrittenForPeople() throws {
+        let result = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "csv"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("kind = 行政编制"), "\(result.stdout)")
+        #expect(result.stdout.contains("existed = 是，last = （空）"))
+        #expect(!result.stdout.contains("1900-01-01"))
+        #expect(!result.stdout.contains("\"\"administrative\"\""))
+        #expect(result.stdout.contains("同时在县社会福利院的实名制名册中占用编制"))
+    }
+
     @Test func jobsDoNotChangeTheReport() throws {
         let environment = ["SOURCE_DATE_EPOCH": "1767225600"]
         let one = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json", "--jobs", "1"], environment: environment)

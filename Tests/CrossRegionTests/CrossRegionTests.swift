@@ -81,7 +81,11 @@ private func index(_ rows: [String], asOf: String = "2024-06-30", region: String
         // P1 holds an establishment in both regions: both places are reported. P3's place in A is 编外 (none): one holding only.
         #expect(report.findings.map { "\($0.ruleID) \($0.subject.id) \($0.key ?? "")" } == ["GW-RY-001 P1 A/A-1", "GW-RY-001 P1 B/B-9"])
         #expect(report.findings.first?.subject.institutionName == "甲局（A）")
-        #expect(report.findings.allSatisfy { $0.message.contains("同时在其他1个机构") })
+        // Each names the other place, with its region.
+        let others = report.findings.map { finding in report.findings.first { $0.key != finding.key }?.subject.institutionName ?? "?" }
+        for (finding, other) in zip(report.findings, others) {
+            #expect(finding.message.contains("同时在\(other)的实名制名册中"), "\(finding.message)")
+        }
     }
 
     /// Two snapshots of the same region (a county a year apart) share their persons, but not across regions.

@@ -78,6 +78,21 @@ struct AuditCommand: ParsableCommand {
         throw ExitCode(2)
     }
 
+    /// An audit as of another date than the snapshot's reads the snapshot as it was on its own date: changes after it
+    /// (staff who left, a unit abolished) are not in it. Said on standard error; and such an audit is not recorded in the
+    /// ledger, whose runs follow the data's dates (a later `--as-of` recorded there would make the next real audit look
+    /// older than the last one).
+    private func checkAuditDate(_ report: AuditReport, dataDate: CivilDate, progress: ProgressIndicator) throws {
+        if record {
+            Terminal.writeError("error: --as-of \(report.asOf) 与快照的数据日期 \(dataDate) 不同，这样的审计不能记入整改台账（台账按数据日期记录每次审计）；"
+                                + "去掉 --record，或使用数据日期为 \(report.asOf) 的快照 (an audit as of another date than the data's is not recorded)\n",
+                                clearing: progress)
+            throw ExitCode(2)
+        }
+        Terminal.writeError("注意：按审计基准日 \(report.asOf) 适用法规，但快照反映的是数据日期 \(dataDate) 的状态，此后的变化不在快照中 "
+                            + "(note: audited as of \(report.asOf); the data are as of \(dataDate))\n", clearing: progress)
+    }
+
     func run() throws {
         try OutputFile.refuseOverwriting(reportOptions.output, inputs: [(snapshot, "被审计的快照"), (reportOptions.rules, "规则文件夹")]
                                              + (record ? [(ledger, "整改台账")] : []))
@@ -101,7 +116,8 @@ struct AuditCommand: ParsableCommand {
         // statistics of html and xlsx) or the rules or the snapshot do not allow it; then it is loaded in full. The
         // report is the same either way.
         var loaded: Snapshot
-        let report: AuditReport
+        var report: AuditReport
+        let dataDate: CivilDate
         let snapshotRead: ContinuousClock.Instant
         var evaluation: (rules: Duration, filesReadAgain: Int, reread: Duration)?
         if !reportOptions.format.showsStatistics,
@@ -110,15 +126,21 @@ struct AuditCommand: ParsableCommand {
             snapshotRead = clock.now
             loaded = streamed.snapshot
             report = streamed.report
+            dataDate = streamed.dataDate
             evaluation = (streamed.evaluation, streamed.filesReadAgain, streamed.reread)
         } else {
             loaded = try Loading.snapshot(snapshot, workers: workers, progress: progress)
             snapshotRead = clock.now
             progress.advance("审计")
+            dataDate = loaded.asOf
             if let date { loaded = loaded.with(asOf: date) }
             report = engine.audit(loaded, only: selection, measuringRules: timings)
         }
         let evaluated = clock.now
+        if dataDate != report.asOf {
+            report.dataDate = dataDate
+            try checkAuditDate(report, dataDate: dataDate, progress: progress)
+        }
         try recordInLedger(report, ruleSet: ruleSet, progress: progress)
         let recorded = clock.now
         progress.advance("生成报告")
