@@ -9,6 +9,7 @@ import SnapshotLoader
 /// central rule and on every given snapshot (the audit cases), each subject the central
 /// rule finds must also be found by the local rule; and no compliant example of the local
 /// rule may violate the central rule. A pack that raises a cap fails at its `overrides:` line.
+/// Subjects the local rule's `when` leaves out are not compared: the central rule still runs on them.
 public struct OverrideCheck: Sendable {
     public var ruleSet: RuleSet
 
@@ -29,18 +30,29 @@ public struct OverrideCheck: Sendable {
             }
             let localEngine = engine(local)
             let centralEngine = engine(central)
+            // The central rule as it runs where the local one applies: on the subjects the local rule's `when` leaves out.
+            var yielding = central
+            yielding.yieldsTo = local.when != nil && !local.whenReadsEach ? [local] : []
+            let yieldingEngine = engine(yielding)
             func subjects(_ engine: AuditEngine, _ snapshot: Snapshot) -> Set<String> {
                 Set(engine.audit(snapshot).findings.filter { $0.status.counts || $0.status == .exempted }.map { "\($0.subject.kind.rawValue):\($0.subject.institution ?? ""):\($0.subject.id)" })
             }
+            // What the central rule finds that neither the local rule nor the central rule itself (where it still runs) finds.
+            func missing(_ snapshot: Snapshot) -> Set<String> {
+                let found = subjects(centralEngine, snapshot).subtracting(subjects(localEngine, snapshot))
+                return found.isEmpty || yielding.yieldsTo.isEmpty ? found : found.subtracting(subjects(yieldingEngine, snapshot))
+            }
             var problems: [String] = []
             for example in central.examples where example.kind == .violating {
-                let missing = subjects(centralEngine, example.snapshot).subtracting(subjects(localEngine, example.snapshot))
+                let missing = missing(example.snapshot)
                 if !missing.isEmpty {
                     problems.append("\(central.id) 的违规示例 #\(example.index + 1)（\(example.location.description)）在 \(local.id) 下不违规")
                 }
             }
             for example in local.examples where example.kind == .compliant {
-                if !subjects(centralEngine, example.snapshot).isEmpty {
+                // Only subjects the local rule applies to count: on the others the central rule still runs.
+                let found = subjects(centralEngine, example.snapshot)
+                if !(yielding.yieldsTo.isEmpty ? found : found.subtracting(subjects(yieldingEngine, example.snapshot))).isEmpty {
                     problems.append("\(local.id) 的合规示例 #\(example.index + 1)（\(example.location.description)）违反了 \(central.id)")
                 }
             }
@@ -49,7 +61,7 @@ public struct OverrideCheck: Sendable {
                 // Only cases in the local rule's jurisdiction, where it replaces the central rule.
                 let region = snapshot.region[code].stringValue ?? ""
                 if let regions = local.regions, !regions.contains(where: { region.hasPrefix($0) }) { continue }
-                let missing = subjects(centralEngine, snapshot).subtracting(subjects(localEngine, snapshot))
+                let missing = missing(snapshot)
                 if !missing.isEmpty {
                     problems.append("案例 \(snapshot.path) 中 \(central.id) 发现的 \(missing.sorted().joined(separator: "、")) 在 \(local.id) 下不违规")
                 }

@@ -65,6 +65,15 @@ struct RuleRun {
     /// coordination bodies together: a hundred evaluations' worth. Each evaluation stops at the frame's own limit, but a
     /// rule that reaches it on every one of three thousand persons would still run for minutes.
     let groupStepLimit: Int
+    /// The `when` of each local rule this one yields to (`Rule.yieldsTo`), each with a frame of its own.
+    private var yields: [Yield]
+
+    private struct Yield {
+        let condition: @Sendable (inout EvalFrame) throws -> Bool
+        let it: Int
+        let institution: Int?
+        var frame: EvalFrame
+    }
     /// The citations as reported, resolved at the first finding: all but a 三定 citation read the same for every subject.
     private var resolvedCitations: [ResolvedCitation?]
     /// The citations of the last finding: the next finding with the same ones shares the array (one per finding was
@@ -92,16 +101,39 @@ struct RuleRun {
         self.citations = citations
         self.catalog = catalog
         frame = EvalFrame(slotCount: rule.slotCount, stepLimit: stepLimit, context: data.context)
+        yields = rule.yieldsTo.compactMap { local in
+            guard let condition = local.when?.condition else { return nil }
+            var frame = EvalFrame(slotCount: local.slotCount, stepLimit: stepLimit, context: data.context)
+            RuleRun.bindSnapshot(data, bindings: local.bindings, in: &frame)
+            return Yield(condition: condition, it: local.bindings.it, institution: local.bindings.institution, frame: frame)
+        }
         let (group, overflow) = stepLimit.multipliedReportingOverflow(by: RuleRun.evaluationsPerGroup)
         groupStepLimit = overflow ? Int.max : group
         plan = SubjectPlan(rule)
         resolvedCitations = Array(repeating: nil, count: citations.count)
-        let bindings = rule.bindings
+        RuleRun.bindSnapshot(data, bindings: rule.bindings, in: &frame)
+    }
+
+    /// Puts what every evaluation reads of the snapshot (the region, its date, the lists of all subjects) in its slots.
+    private static func bindSnapshot(_ data: SnapshotData, bindings: RuleBindings, in frame: inout EvalFrame) {
         frame.slots[bindings.region] = .record(data.snapshot.region)
         frame.slots[bindings.asOf] = .date(data.snapshot.asOf)
         frame.slots[bindings.institutions] = .list(data.institutions)
         frame.slots[bindings.coordinationBodies] = .list(data.bodies)
         frame.slots[bindings.roster] = .list(data.roster)
+    }
+
+    /// Whether a local rule this one yields to applies to the subject at `subject` (an error in its `when` counts as
+    /// applying: the local rule reports it, and the subject is not judged twice).
+    private mutating func yieldsHere(_ subject: UnsafePointer<Value>) -> Bool {
+        for index in yields.indices {
+            yields[index].frame.bind(yields[index].it, to: subject)
+            yields[index].frame.steps = 0
+            let holds = (try? yields[index].condition(&yields[index].frame)) ?? true
+            yields[index].frame.bind(yields[index].it, to: nil)
+            if holds { return true }
+        }
+        return false
     }
 
     mutating func evaluateAll() {
@@ -131,12 +163,14 @@ struct RuleRun {
         failures = []
         self.data = data
         frame.answer(with: data.context)
+        for index in yields.indices { yields[index].frame.answer(with: data.context) }
         return found
     }
 
     /// Lets go of what the frame keeps of the institutions evaluated so far (see `EvalFrame.forgetLists`).
     mutating func forgetLists() {
         frame.forgetLists()
+        for index in yields.indices { yields[index].frame.forgetLists() }
     }
 
     /// Evaluates an institution-, person- or event-scope rule on one institution: the institution itself,
@@ -155,11 +189,13 @@ struct RuleRun {
                 if let element = plan.institution { frame.bind(element, to: nil) }
                 return
             }
+            for index in yields.indices { if let element = yields[index].institution { yields[index].frame.bind(element, to: institution) } }
             subjects.withUnsafeBufferPointer { buffer in
                 guard let base = buffer.baseAddress else { return }
                 evaluate(subjects: base, count: buffer.count)
             }
             if let element = plan.institution { frame.bind(element, to: nil) }
+            for index in yields.indices { if let element = yields[index].institution { yields[index].frame.bind(element, to: nil) } }
         case .region, .coordinationBody:
             break
         }
@@ -175,6 +211,8 @@ struct RuleRun {
         let steps = SubjectSteps(plan)
         var spent = 0
         for offset in 0..<count {
+            // A subject a local rule this one yields to applies to is that rule's.
+            if !yields.isEmpty, yieldsHere(base + offset) { continue }
             frame.bind(plan.it, to: base + offset)
             evaluate(steps, eachSlot: plan.eachSlot)
             // `frame.steps` holds what this subject took (each evaluation starts it at zero).

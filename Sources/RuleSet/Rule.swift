@@ -121,6 +121,9 @@ public struct Rule: Sendable {
     public var overrides: String?
     /// Where `overrides:` is written (errors about the override point there).
     public var overridesLocation: SourceLocation?
+    /// The local rules that override this one in the region audited (set by `RuleSet.activeRules(forRegion:)`): this rule
+    /// is not evaluated on a subject for which the `when` of one of them holds, since that rule takes its place there.
+    public var yieldsTo: [Rule] = []
     public var examples: [RuleExample]
     public var bindings: RuleBindings
     public var slotCount: Int

@@ -26,11 +26,20 @@ public struct RuleSet: Sendable {
     }
 
     /// The rules that apply to a region: a local pack's rules only in its regions, and a central
-    /// rule is replaced by the local rule that overrides it only there.
+    /// rule is replaced by the local rule that overrides it only there, and only on the subjects that local rule applies
+    /// to (its `when`): on the others the central rule still runs (see `Rule.yieldsTo`). A local rule without `when`, or
+    /// whose `when` reads its `each` element, replaces the central rule on every subject.
     public func activeRules(forRegion code: String) -> [Rule] {
         let applicable = rules.filter { rule in rule.regions.map { $0.contains { code.hasPrefix($0) } } ?? true }
-        let overridden = Set(applicable.compactMap(\.overrides))
-        return applicable.filter { !overridden.contains($0.id) }
+        var overriders: [String: [Rule]] = [:]
+        for rule in applicable { if let target = rule.overrides { overriders[target, default: []].append(rule) } }
+        return applicable.compactMap { rule in
+            guard let locals = overriders[rule.id] else { return rule }
+            guard locals.allSatisfy({ $0.when != nil && !$0.whenReadsEach }) else { return nil }
+            var scoped = rule
+            scoped.yieldsTo = locals
+            return scoped
+        }
     }
 
     public struct LoadResult: Sendable {
