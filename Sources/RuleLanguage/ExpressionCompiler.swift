@@ -278,6 +278,11 @@ public struct ExpressionCompiler {
             return fail("sema.ambiguousEnum", "'\(name)' 可以是\(matches.map(\.0.label).joined(separator: "、"))中的值，此处无法确定",
                         help: "与一个有类型的值比较，如 p.establishment == \(name)", at: expr.range)
         }
+        if name.unicodeScalars.contains(where: { "“”‘’「」".unicodeScalars.contains($0) }) {
+            let inner = String(name.unicodeScalars.filter { !"“”‘’「」".unicodeScalars.contains($0) })
+            return fail("sema.unknownName", "未知的名称 '\(name)'：中文引号不是字符串的引号",
+                        help: "文本用英文引号写：\"\(inner)\"（在 YAML 的双引号里写 \\\"\(inner)\\\"，或整个表达式改用单引号 '…'）", at: expr.range)
+        }
         var candidates = Array(variables.keys) + Builtins.names
         candidates += SnapshotSchema.enums.flatMap { $0.cases.map(\.name) }
         let suggestion = Suggestion.closest(to: name, in: candidates)

@@ -103,6 +103,35 @@ import Testing
         #expect(refused.stderr.contains("rule.missingExamples"), "\(refused.stderr)")
     }
 
+    /// Errors inside multi-line expressions (`|`, `>-`, a plain scalar over two lines, a double-quoted one folded) are
+    /// at their own line and column, and so are errors after escapes (`\"`, `''`, `\u201c`); they were placed at the
+    /// start of the line, or some columns off.
+    @Test func errorsAreLocatedInEveryScalarStyle() throws {
+        func rule(_ id: String, _ require: String) -> String {
+            "- id: \(id)\n  title: 测试\n  severity: error\n  scope: institution\n  require: \(require)\n  message: \"x\"\n"
+                + "  cite: [{source: gwy486, article: 6}]\n  examples:\n    compliant: [{}]\n    violating: [{findings: 1}]\n"
+        }
+        let text = rule("T-XX-001", "|\n    count(it.staff) >= 0\n      and it.nosuch1 == 1")
+            + rule("T-XX-002", ">-\n    count(it.staff) >= 0\n\n      and it.nosuch2 == 1")
+            + rule("T-XX-003", "count(it.staff) >= 0\n      and it.nosuch3 == 1")
+            + rule("T-XX-004", "\"\\\"a\\\" == \\\"a\\\" and it.nosuch4 == 1\"")
+            + rule("T-XX-005", "'it.name == ''a'' and it.nosuch5 == 1'")
+            + rule("T-XX-006", "\"it.name == \\u201ca\\u201d or\n    it.nosuch6 == 1\"")
+        let directory = try ValidateBadRuleTests.rulesFolder(text)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIRunner.run(["validate", directory.path])
+        #expect(result.status == 1)
+        for index in 1...6 {
+            let where_ = ValidateBadRuleTests.position(of: "nosuch\(index)", onLineWith: "nosuch\(index)", in: text)
+            #expect(result.stderr.contains("test/rules.yaml:\(where_): error: 机构 (Institution) 没有字段 'nosuch\(index)'"),
+                    "nosuch\(index) at \(where_): \(result.stderr)")
+        }
+        // Chinese quotes are no string quotes: said so, with the escape they came from underlined whole.
+        let quote = ValidateBadRuleTests.position(of: "\\u201ca", onLineWith: "\\u201ca", in: text)
+        #expect(result.stderr.contains("test/rules.yaml:\(quote): error: 未知的名称 '“a”'：中文引号不是字符串的引号"), "\(result.stderr)")
+        #expect(result.stderr.contains("^~~~~~~~~~~~~\n"), "\(result.stderr)")
+    }
+
     /// `test` names a failing example and says where it is, to the line and column.
     @Test func aFailingExampleIsShownWithItsLocation() throws {
         let old = "    compliant:\n      - {approved: {staffing: {administrative: 1}}"
