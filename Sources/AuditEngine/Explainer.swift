@@ -35,19 +35,45 @@ public struct Explanation: Sendable {
 
 public enum ExplainError: Error, Sendable {
     case unknownRule(String, suggestion: String?)
-    case unknownSubject(String, scope: String, suggestion: String?)
+    /// `otherKind`: what the id is in the snapshot when it is not the rule's kind of subject ("人员（县民政局的名册中）").
+    case unknownSubject(String, scope: String, suggestion: String?, otherKind: String? = nil)
 
     public var message: String {
         switch self {
         case let .unknownRule(id, suggestion):
             "没有规则 '\(id)'" + (suggestion.map { "；是否要写 '\($0)'？" } ?? "")
-        case let .unknownSubject(id, scope, suggestion):
+        case let .unknownSubject(id, scope, suggestion, otherKind?):
+            "'\(id)' 是\(otherKind)，而这条规则检查的是\(scope)；请给出\(scope)的代码" + (suggestion.map { "，如 '\($0)'" } ?? "")
+        case let .unknownSubject(id, scope, suggestion, nil):
             "快照中没有\(scope) '\(id)'" + (suggestion.map { "；是否要写 '\($0)'？" } ?? "")
         }
     }
 }
 
 extension AuditEngine {
+    /// What `id` names in the snapshot when it is no subject of `scope`: its kind in words and, for a person, the
+    /// institution whose roster lists the person (for a person, the first such).
+    static func kind(of id: String, in snapshot: Snapshot, besides scope: RuleScope) -> (kind: String, institution: String?)? {
+        let idSlot = SnapshotSchema.institution.requiredSlot("id")
+        let nameSlot = SnapshotSchema.institution.requiredSlot("name")
+        let staffSlot = SnapshotSchema.institution.requiredSlot("staff")
+        let personSlot = SnapshotSchema.person.requiredSlot("id")
+        if scope != .region, snapshot.region[SnapshotSchema.region.requiredSlot("code")].stringValue == id { return ("地区", nil) }
+        for value in snapshot.institutions {
+            guard let institution = value.recordValue else { continue }
+            let institutionID = institution[idSlot].stringValue ?? ""
+            if scope != .institution, institutionID == id { return ("机构", id) }
+            if scope != .person, institution[staffSlot].listValue?.contains(where: { $0.recordValue?[personSlot].stringValue == id }) == true {
+                return ("人员（\(institution[nameSlot].stringValue ?? institutionID)的名册中）", institutionID)
+            }
+        }
+        if scope != .coordinationBody,
+           snapshot.coordinationBodies.contains(where: { $0.recordValue?[SnapshotSchema.coordinationBody.requiredSlot("id")].stringValue == id }) {
+            return ("议事协调机构", nil)
+        }
+        return nil
+    }
+
     /// Explains rule `ruleID` on the subject `subjectID` of `snapshot`.
     public func explain(ruleID: String, subjectID: String, in snapshot: Snapshot) -> Result<Explanation, ExplainError> {
         guard let rule = ruleSet.rules.first(where: { $0.id == ruleID }) else {
@@ -96,7 +122,14 @@ extension AuditEngine {
             }
         }
         guard let target = candidates.first(where: { $0.id == subjectID }) else {
-            return .failure(.unknownSubject(subjectID, scope: rule.scope.label, suggestion: Suggestion.closest(to: subjectID, in: candidates.map(\.id))))
+            let other = AuditEngine.kind(of: subjectID, in: snapshot, besides: rule.scope)
+            // For an id of another kind, the suggestion is a subject of the rule's kind that belongs with it.
+            var suggestion = Suggestion.closest(to: subjectID, in: candidates.map(\.id))
+            if other != nil {
+                suggestion = other?.institution.flatMap { owner in candidates.first { $0.id == owner || $0.institution?.recordValue?[idSlot].stringValue == owner }?.id }
+                    ?? candidates.first?.id
+            }
+            return .failure(.unknownSubject(subjectID, scope: rule.scope.label, suggestion: suggestion, otherKind: other?.kind))
         }
         func location(_ mark: ValueMark) -> SourceLocation? {
             snapshot.file(of: mark).map { SourceLocation(path: $0, line: Int(mark.line), column: Int(mark.column)) }

@@ -147,7 +147,11 @@ public struct CaseFile: Sendable {
         }
         let source = SourceFile(path: path, bytes: bytes)
         let parsed = YAMLParser.parse(source)
-        guard parsed.errors.isEmpty, let root = parsed.root else { return .failure(CaseFileError(diagnostics: parsed.errors.map(\.diagnostic))) }
+        guard parsed.errors.isEmpty, let root = parsed.root else {
+            return .failure(CaseFileError(diagnostics: parsed.errors.map {
+                $0.diagnostic(emptyFileHelp: "case.yaml 写 `snapshot:`（快照文件名）和 `expect:`（应得的发现列表，可为 []）")
+            }))
+        }
         var problems: [Diagnostic] = []
         func at(_ node: YAMLNode) -> SourceLocation { SourceLocation(path: path, line: Int(node.start.line), column: Int(node.start.column)) }
         guard case .mapping(let pairs) = root.kind else {

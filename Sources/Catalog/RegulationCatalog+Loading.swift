@@ -36,7 +36,7 @@ extension RegulationCatalog {
             sources.add(source)
             let parsed = YAMLParser.parse(source)
             guard parsed.errors.isEmpty, let root = parsed.root else {
-                for error in parsed.errors { engine.emit(error.diagnostic) }
+                for error in parsed.errors { engine.emit(error.diagnostic(emptyFileHelp: "法规目录文件写一部法规：`key`、`title`、`articles` 等（见 Rules/catalog/README.md）")) }
                 continue
             }
             var decoder = CatalogDecoder(path: file)

@@ -57,8 +57,7 @@ extension ExpressionCompiler {
                   let lp = requirePresent(l, at: left), let rp = requirePresent(r, at: right) else { return nil }
             guard lp.type == rp.type else {
                 return fail("sema.typeMismatch", "不能比较\(lp.type.displayName)和\(rp.type.displayName)",
-                            help: lp.type.isOrdered && rp.type == .int ? "规格、层级不能和数字比较；写成如 it.rank >= section" : nil,
-                            at: expr.range)
+                            help: ExpressionCompiler.comparisonHelp(lp.type, rp.type), at: expr.range)
             }
             guard lp.type.isOrdered else {
                 return fail("sema.notOrdered", "\(lp.type.displayName) 的值没有大小顺序，只能用 == 或 != 比较", at: expr.range)
@@ -153,6 +152,21 @@ extension ExpressionCompiler {
                 return .int(result)
             }), l, r)
         }
+    }
+
+    /// What to write instead of comparing two values of different types.
+    static func comparisonHelp(_ left: RuleType, _ right: RuleType) -> String? {
+        let types = [left, right]
+        if types.contains(.date), types.contains(.int) {
+            return "日期与日期比较，如 as_of > date(2024, 3, 31)；比较天数或月数用 days_between(a, b)、months_between(a, b)，年份用 year(d)"
+        }
+        if types.contains(.int), let other = types.first(where: { $0 != .int }), case .enumeration = other {
+            return "规格、层级不能和数字比较；写成如 it.rank >= section"
+        }
+        if types.contains(.string), types.contains(.int) {
+            return "文本不能和数字比较；数个数用 count(…)，文本的长度用 length(s)"
+        }
+        return nil
     }
 
     /// An integer, a date or an enum value as a number that orders them as `order` does (ranks and levels list their

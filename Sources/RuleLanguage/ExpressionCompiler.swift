@@ -287,7 +287,8 @@ public struct ExpressionCompiler {
         candidates += SnapshotSchema.enums.flatMap { $0.cases.map(\.name) }
         let suggestion = Suggestion.closest(to: name, in: candidates)
         return fail("sema.unknownName", "未知的名称 '\(name)'",
-                    help: suggestion.map { "是否要写 '\($0)'？" } ?? "可用的名称：\(variables.keys.sorted().joined(separator: ", "))",
+                    help: suggestion.map { "是否要写 '\($0)'？" }
+                        ?? "可用的名称：\(variables.keys.sorted().joined(separator: ", "))；自己的中间值先在 let: 下定义，如 let: {\(name): count(it.staff)}",
                     at: expr.range)
     }
 

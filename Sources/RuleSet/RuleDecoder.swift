@@ -105,14 +105,19 @@ struct RuleDecoder {
         case .sequence(let items):
             list = items
         case .mapping:
-            guard let keys = pairs(of: root, allowed: ["rules"], what: "规则文件"),
-                  let rules = keys["rules"]?.value, case .sequence(let items) = rules.kind else {
-                error("rule.fileShape", "规则文件应为规则列表，或含 'rules:' 列表的映射", at: root)
+            guard let keys = pairs(of: root, allowed: ["rules"], what: "规则文件") else { return [] }
+            guard let rules = keys["rules"]?.value else {
+                error("rule.fileShape", "规则文件应为规则列表，或含 'rules:' 列表的映射", at: root, help: "在文件开头写 `rules:`，下面每条规则以 `- id: …` 开始")
+                return []
+            }
+            guard case .sequence(let items) = rules.kind else {
+                if rules.scalar?.isNull == true { return [] }
+                error("rule.fileShape", "'rules:' 应为规则列表", at: rules, help: "每条规则另起一行，以 `- id: …` 开始")
                 return []
             }
             list = items
         default:
-            error("rule.fileShape", "规则文件应为规则列表，或含 'rules:' 列表的映射", at: root)
+            error("rule.fileShape", "规则文件应为规则列表，或含 'rules:' 列表的映射", at: root, help: "每条规则以 `- id: …` 开始（见 docs/rule-tutorial.md）")
         }
         return list.compactMap { decodeRule($0) }
     }
@@ -128,7 +133,13 @@ struct RuleDecoder {
                                           help: "每条规则需要：id, title, severity, scope, require, message, cite, examples"))
             return nil
         }
-        let id = required("id").flatMap { string($0, what: "id") } ?? "?"
+        let idNode = required("id")
+        let id = idNode.flatMap { string($0, what: "id") } ?? "?"
+        if let idNode, id != "?", !RuleFileSchema.isValidID(id) {
+            let upper = id.uppercased()
+            error("rule.badID", "规则编号 '\(id)' 的写法不对：应为大写字母开头、以 - 分段的编号，如 GW-ST-001", at: idNode,
+                  help: RuleFileSchema.isValidID(upper) ? "是否要写 '\(upper)'？" : "写成 包前缀-类别-序号，如 TL-ST-001（只用大写字母、数字和 -）")
+        }
         let title = required("title").flatMap { string($0, what: "title") } ?? ""
         var severity = RuleSeverity.error
         if let value = required("severity"), let text = string(value, what: "severity") {

@@ -3,6 +3,18 @@ import Schema
 /// The keys of a rule file, defined once: the decoder accepts exactly these, and
 /// `bianzhi schema rules` prints the JSON Schema editors use to complete and check rule files.
 public enum RuleFileSchema {
+    /// The form of a rule id, in the JSON Schema and in `validate`: capital letters and digits in parts joined by `-`.
+    static let idPattern = "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"
+
+    /// Whether `id` has the form of `idPattern` (checked by hand: the same rule, without a regular-expression engine).
+    static func isValidID(_ id: String) -> Bool {
+        let parts = id.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts.allSatisfy({ !$0.isEmpty }) else { return false }
+        let upperOrDigit: (Unicode.Scalar) -> Bool = { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }
+        guard let first = parts[0].unicodeScalars.first, ("A"..."Z").contains(first) else { return false }
+        return parts.allSatisfy { $0.unicodeScalars.allSatisfy(upperOrDigit) }
+    }
+
     public struct Key: Sendable {
         public var name: String
         public var required: Bool
@@ -13,7 +25,7 @@ public enum RuleFileSchema {
     private static let expression = OrderedJSON.object([("type", .string("string")), ("description", .string("规则表达式"))])
 
     public static let ruleKeys: [Key] = [
-        Key(name: "id", required: true, description: "规则编号，所有包中唯一，如 GW-ST-001", schema: .object([("type", .string("string")), ("pattern", .string("^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$"))])),
+        Key(name: "id", required: true, description: "规则编号，所有包中唯一，如 GW-ST-001", schema: .object([("type", .string("string")), ("pattern", .string(RuleFileSchema.idPattern))])),
         Key(name: "title", required: true, description: "中文标题", schema: .object([("type", .string("string"))])),
         Key(name: "severity", required: true, description: "严重程度", schema: .object([("enum", .array(RuleSeverity.allCases.reversed().map { .string($0.rawValue) }))])),
         Key(name: "description", required: false, description: "说明", schema: .object([("type", .string("string"))])),

@@ -59,23 +59,48 @@ public struct RuleSet: Sendable {
         case formOnly
     }
 
+    /// The nearest folder above `path` that holds a `catalog/` folder: the rules folder a rule file belongs to.
+    static func enclosingRulesFolder(of path: String) -> String? {
+        var url = URL(fileURLWithPath: path).deletingLastPathComponent()
+        for _ in 0..<8 {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("catalog").path, isDirectory: &isFolder), isFolder.boolValue {
+                let relative = url.path.hasPrefix(FileManager.default.currentDirectoryPath + "/")
+                    ? String(url.path.dropFirst(FileManager.default.currentDirectoryPath.count + 1)) : url.path
+                return relative
+            }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { break }
+            url = parent
+        }
+        return nil
+    }
+
     /// Loads `directory/catalog` and every pack folder beside it; the rule files are compiled by `workers`.
     public static func load(directory: String, workers: WorkerPool = .perProcessor, examples: ExampleReading = .decoded) -> LoadResult {
         var engine = DiagnosticEngine()
         var sources = SourceFileSet()
-        let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        let base = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        var isFolder: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: base, isDirectory: &isFolder)
+        guard exists, isFolder.boolValue else {
+            // One message, not a second one about the catalogue inside a folder that is not there.
+            if exists {
+                let enclosing = RuleSet.enclosingRulesFolder(of: base)
+                engine.emit(Diagnostic("rules.notAFolder", message: "给出的是一个文件，不是规则文件夹", at: SourceLocation(path: base, line: 1, column: 1),
+                                       help: "规则要和法规目录、其他规则一起检查：bianzhi validate \(enclosing ?? "Rules")（其中这个文件的错误也会报告）"))
+            } else {
+                engine.emit(Diagnostic("rules.notFound", message: "找不到规则文件夹", at: SourceLocation(path: base, line: 1, column: 1),
+                                       help: "规则文件夹含 catalog/ 和各规则包的子文件夹（项目中的 Rules/）；在项目根目录下运行，或用 --rules 给出它的路径"))
+            }
+            return LoadResult(ruleSet: RuleSet(rules: [], packs: [], catalog: RegulationCatalog(), directory: base), diagnostics: engine, sources: sources)
+        }
         let catalogResult = RegulationCatalog.load(directory: base + "/catalog")
         engine.merge(catalogResult.diagnostics)
         sources.merge(catalogResult.sources)
         var rules: [Rule] = []
         var packs: [String] = []
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        guard manager.fileExists(atPath: base, isDirectory: &isDirectory), isDirectory.boolValue else {
-            engine.emit(Diagnostic("rules.notFound", message: "找不到规则文件夹", at: SourceLocation(path: base, line: 1, column: 1),
-                                   help: "规则文件夹应含 catalog/ 和各规则包的子文件夹，如 Rules/"))
-            return LoadResult(ruleSet: RuleSet(rules: [], packs: [], catalog: catalogResult.catalog, directory: base), diagnostics: engine, sources: sources)
-        }
         let entries = ((try? manager.contentsOfDirectory(atPath: base)) ?? []).sorted()
         // Every rule file, pack after pack; pack.yaml's problems come before its files' (in the order of `units`).
         var units: [LoadUnit] = []
@@ -156,7 +181,9 @@ public struct RuleSet: Sendable {
             let source = SourceFile(path: path, bytes: bytes)
             let parsed = YAMLParser.parse(source)
             var hadProblem = !parsed.errors.isEmpty
-            for error in parsed.errors { loaded.diagnostics.emit(error.diagnostic) }
+            for error in parsed.errors {
+                loaded.diagnostics.emit(error.diagnostic(emptyFileHelp: "规则文件是规则的列表，每条以 `- id: …` 开始（见 docs/rule-tutorial.md）；不用的文件请删除"))
+            }
             if let root = parsed.root, parsed.errors.isEmpty {
                 var decoder = RuleDecoder(file: source, pack: pack, catalog: catalog, examples: examples)
                 loaded.rules = decoder.decodeFile(root).map { rule in
@@ -177,8 +204,14 @@ public struct RuleSet: Sendable {
         guard let bytes = RegularFile.bytes(at: path) else { return nil }
         let source = SourceFile(path: path, bytes: bytes)
         let parsed = YAMLParser.parse(source)
-        for error in parsed.errors { engine.emit(error.diagnostic) }
-        guard let root = parsed.root, case .mapping(let pairs) = root.kind else { return nil }
+        for error in parsed.errors { engine.emit(error.diagnostic(emptyFileHelp: "pack.yaml 写 `pack: 包名`，地方包另写 `local: true` 和 `regions: [区划代码前缀]`")) }
+        guard let root = parsed.root else { return nil }
+        guard case .mapping(let pairs) = root.kind else {
+            engine.emit(Diagnostic("rules.packShape", message: "pack.yaml 应为映射（字段: 值），实际是\(root.kindDescription)",
+                                   at: SourceLocation(path: path, line: Int(root.start.line), column: Int(root.start.column)),
+                                   help: "写 `pack: 包名`、`title: 标题`；地方包另写 `local: true` 和 `regions: [区划代码前缀]`"))
+            return nil
+        }
         var regions: [String]?
         let allowed = ["pack", "title", "local", "regions", "description"]
         for pair in pairs {

@@ -4,7 +4,8 @@ import Diagnostics
 public struct YAMLLoadError: Error, Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// libyaml could not parse the text (message translated, original kept).
-        case syntax(problem: String, context: String?)
+        /// libyaml's problem and the construct it was reading (`context`), which began at `contextMark`.
+        case syntax(problem: String, context: String?, contextMark: YAMLMark?)
         /// A tab where YAML requires spaces.
         case tabIndentation
         /// Bytes that are not UTF-8.
@@ -36,12 +37,30 @@ public struct YAMLLoadError: Error, Sendable, Hashable {
     }
 
     /// The diagnostic a user reads.
+    /// The diagnostic, with `help` for an empty file saying what this kind of file holds (a snapshot's by default).
+    public func diagnostic(emptyFileHelp help: String) -> Diagnostic {
+        var diagnostic = self.diagnostic
+        if case .emptyFile = kind { diagnostic.help = help }
+        return diagnostic
+    }
+
     public var diagnostic: Diagnostic {
         switch kind {
-        case let .syntax(problem, context):
-            let detail = context.map { "\($0)时" } ?? ""
+        case let .syntax(problem, context, contextMark):
+            let construct = context.map(YAMLLoadError.translateContext)
+            let detail = construct.map { "\($0)时" } ?? ""
+            // Where the construct being read began: an unclosed quote is found where the parser gave up, often many lines
+            // below the quote itself.
+            var notes: [DiagnosticNote] = []
+            if let construct, let contextMark, contextMark.line != Int32(location.line) || contextMark.column != Int32(location.column) {
+                notes.append(DiagnosticNote("\(construct)从这里开始",
+                                            at: SourceLocation(path: path, line: Int(contextMark.line), column: Int(contextMark.column))))
+            }
+            let help = context?.contains("quoted scalar") == true
+                ? "检查\(contextMark.map { "第 \($0.line) 行第 \($0.column) 列" } ?? "")开始的引号是否闭合；双引号字符串中的双引号写成 \\\"，单引号字符串中的单引号写成 ''"
+                : "检查该处的缩进、冒号后的空格和引号是否成对"
             return Diagnostic("yaml.syntax", message: "YAML 语法错误：\(detail)\(YAMLLoadError.translate(problem)) (\(context.map { $0 + ": " } ?? "")\(problem))",
-                              at: location, help: "检查该处的缩进、冒号后的空格和引号是否成对")
+                              at: location, notes: notes, help: help)
         case .tabIndentation:
             return Diagnostic("yaml.tab", message: "缩进中使用了制表符 (tab)，YAML 只允许用空格缩进",
                               at: location, help: "把该行开头的制表符换成空格")
@@ -77,6 +96,33 @@ public struct YAMLLoadError: Error, Sendable, Hashable {
             return Diagnostic("yaml.tooLarge", message: "文件大小 \(size) 字节，超过上限 \(limit) 字节", at: location,
                               help: "把快照拆成文件夹形式：region.yaml 加 institutions/ 下的多个文件")
         }
+    }
+
+    /// Chinese names of the constructs libyaml reports reading when it found a problem ("while parsing a block mapping").
+    static func translateContext(_ context: String) -> String {
+        let table: [(String, String)] = [
+            ("while parsing a block mapping", "读取缩进的映射（键: 值）"),
+            ("while parsing a block collection", "读取缩进的列表或映射"),
+            ("while parsing a flow mapping", "读取花括号 {…} 映射"),
+            ("while parsing a flow sequence", "读取方括号 […] 列表"),
+            ("while parsing a flow node", "读取括号中的值"),
+            ("while parsing a block node", "读取值"),
+            ("while parsing a node", "读取值"),
+            ("while scanning a quoted scalar", "读取引号中的字符串"),
+            ("while scanning a plain scalar", "读取不带引号的值"),
+            ("while scanning a block scalar", "读取 | 或 > 开始的多行文本"),
+            ("while scanning a simple key", "读取键"),
+            ("while scanning an anchor", "读取锚点 &"),
+            ("while scanning an alias", "读取别名 *"),
+            ("while scanning a tag", "读取标签 !"),
+            ("while scanning a directive", "读取指令 %"),
+            ("while scanning for the next token", "读取下一个记号"),
+            ("while parsing a document", "读取文档"),
+        ]
+        for (english, chinese) in table where context.hasPrefix(english) {
+            return chinese
+        }
+        return "读取"
     }
 
     /// Chinese renderings of libyaml's most common problems.

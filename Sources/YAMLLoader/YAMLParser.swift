@@ -86,7 +86,7 @@ private struct TreeBuilder {
     mutating func run(_ buffer: UnsafeBufferPointer<UInt8>) {
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else {
-            errors.append(error(.syntax(problem: "could not initialise libyaml", context: nil), YAMLMark(line: 1, column: 1)))
+            errors.append(error(.syntax(problem: "could not initialise libyaml", context: nil, contextMark: nil), YAMLMark(line: 1, column: 1)))
             return
         }
         defer { yaml_parser_delete(&parser) }
@@ -222,7 +222,7 @@ private struct TreeBuilder {
             return error(.tabIndentation, at)
         }
         let context = parser.context.map { String(cString: $0) }
-        return error(.syntax(problem: problem, context: context), at)
+        return error(.syntax(problem: problem, context: context, contextMark: context == nil ? nil : mark(parser.context_mark)), at)
     }
 }
 

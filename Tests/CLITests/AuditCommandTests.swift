@@ -85,6 +85,18 @@ import Testing
         #expect(result.stdout.contains("同时在县社会福利院的实名制名册中占用编制"))
     }
 
+    /// `explain` with the id of another kind of subject (a person for a rule on institutions) says what the id is, and
+    /// which subject of the rule's kind belongs with it.
+    @Test func explainSaysWhenTheIDIsOfAnotherKind() throws {
+        let person = try CLIRunner.run(["explain", "GW-ST-001", "P000436", "Cases/qinghe-county/snapshot"])
+        #expect(person.status == 2)
+        #expect(person.stderr.contains("'P000436' 是人员（县民政局的名册中），而这条规则检查的是机构；请给出机构的代码，如 'QH-MZJ'"), "\(person.stderr)")
+        let institution = try CLIRunner.run(["explain", "GW-RY-001", "QH-MZJ", "Cases/qinghe-county/snapshot"])
+        #expect(institution.stderr.contains("'QH-MZJ' 是机构，而这条规则检查的是人员"), "\(institution.stderr)")
+        let nothing = try CLIRunner.run(["explain", "GW-RY-001", "NOBODY", "Cases/qinghe-county/snapshot"])
+        #expect(nothing.stderr.contains("快照中没有人员 'NOBODY'"), "\(nothing.stderr)")
+    }
+
     @Test func jobsDoNotChangeTheReport() throws {
         let environment = ["SOURCE_DATE_EPOCH": "1767225600"]
         let one = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--format", "json", "--jobs", "1"], environment: environment)

@@ -132,6 +132,49 @@ import Testing
         #expect(result.stderr.contains("^~~~~~~~~~~~~\n"), "\(result.stderr)")
     }
 
+    /// Messages for rule authors that pointed at the wrong place or said the wrong thing.
+    @Test func theRulesFolderItsFilesAndTheirShapeAreExplained() throws {
+        let directory = try ValidateBadRuleTests.rulesFolder(ValidateBadRuleTests.rule)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // A rule file given instead of the folder: said so (it was "the folder does not exist"), with the folder to give.
+        let file = try CLIRunner.run(["validate", directory.appendingPathComponent("test/rules.yaml").path])
+        #expect(file.status == 2)
+        #expect(file.stderr.contains("给出的是一个文件，不是规则文件夹 [rules.notAFolder]"), "\(file.stderr)")
+        #expect(file.stderr.contains("bianzhi validate \(directory.path)"), "\(file.stderr)")
+        #expect(!file.stderr.contains("catalog.notFound"))
+        // `test` says the same as `validate` for rules with errors: 1, not 2 (2 is for a folder that is not there).
+        let bad = try ValidateBadRuleTests.rulesFolder(ValidateBadRuleTests.rule.replacingOccurrences(of: "require: actual <= approved", with: "require: actual <= it.rank"))
+        defer { try? FileManager.default.removeItem(at: bad) }
+        let cases = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: cases) }
+        #expect(try CLIRunner.run(["validate", bad.path]).status == 1)
+        #expect(try CLIRunner.run(["test", bad.path, "--cases", cases.path]).status == 1)
+        #expect(try CLIRunner.run(["test", "/nonexistent/rules", "--cases", cases.path]).status == 2)
+        // An empty rule file gets help about rule files (it had the snapshot's), `rules: 5` is marked at the 5.
+        try TestSupport.write("", to: "test/empty.yaml", in: directory)
+        try TestSupport.write("rules: 5\n", to: "test/five.yaml", in: directory)
+        try TestSupport.write("~\n", to: "test/pack.yaml", in: directory)
+        let shapes = try CLIRunner.run(["validate", directory.path])
+        #expect(shapes.stderr.contains("test/pack.yaml:1:1: error: pack.yaml 应为映射（字段: 值），实际是空值 (null) [rules.packShape]"), "\(shapes.stderr)")
+        #expect(shapes.status == 1)
+        #expect(shapes.stderr.contains("test/empty.yaml:1:1: error: 文件为空"), "\(shapes.stderr)")
+        #expect(shapes.stderr.contains("规则文件是规则的列表，每条以 `- id: …` 开始"), "\(shapes.stderr)")
+        #expect(!shapes.stderr.contains("快照文件至少需要"))
+        #expect(shapes.stderr.contains("test/five.yaml:1:8: error: 'rules:' 应为规则列表 [rule.fileShape]"), "\(shapes.stderr)")
+    }
+
+    /// An id `validate` passed but the published JSON Schema of rule files refuses: both now say the same.
+    @Test func ruleIDsHaveTheSchemasForm() throws {
+        let directory = try ValidateBadRuleTests.rulesFolder(ValidateBadRuleTests.rule.replacingOccurrences(of: "- id: T-ST-001", with: "- id: zz-st-1"))
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try CLIRunner.run(["validate", directory.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("test/rules.yaml:1:7: error: 规则编号 'zz-st-1' 的写法不对"), "\(result.stderr)")
+        #expect(result.stderr.contains("是否要写 'ZZ-ST-1'？"))
+        let schema = try CLIRunner.run(["schema", "rules"])
+        #expect(schema.stdout.contains("\"pattern\": \"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$\""), "\(schema.stdout.prefix(2000))")
+    }
+
     /// `test` names a failing example and says where it is, to the line and column.
     @Test func aFailingExampleIsShownWithItsLocation() throws {
         let old = "    compliant:\n      - {approved: {staffing: {administrative: 1}}"

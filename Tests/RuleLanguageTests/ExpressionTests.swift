@@ -237,6 +237,11 @@ private func range(of token: String, in text: String) -> Range<Int> {
         ("date(\"2024-02-30\")", "sema.badDate", "\"2024-02-30\"", ""),
         ("itt.name", "sema.unknownName", "itt", "it"),
         ("it.机构规格", "sema.unknownField", "机构规格", "rank"),
+        // The help fits the types compared: a date with a number is not about ranks.
+        ("as_of > 5", "sema.typeMismatch", "as_of > 5", "days_between"),
+        ("it.name > 5", "sema.typeMismatch", "it.name > 5", "length(s)"),
+        ("it.name == “教育局”", "sema.unknownName", "“教育局”", "\"教育局\""),
+        ("actual > 1", "sema.unknownName", "actual", "let:"),
     ])
     func errorsAreLocatedOnTheToken(text: String, id: String, token: String, help: String) {
         let found = errors(text)

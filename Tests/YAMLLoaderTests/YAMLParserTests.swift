@@ -32,6 +32,21 @@ private func parse(bytes: [UInt8]) -> YAMLParser.Result {
         #expect(items[1].end == YAMLMark(line: 4, column: 11))
     }
 
+    /// A syntax error says in Chinese what was being read (libyaml's English context stays in brackets for experts) and
+    /// where that began: an unclosed quote is found lines later, where the parser gave up.
+    @Test func aSyntaxErrorSaysWhereItsConstructBegan() throws {
+        let result = parse("a: 1\nb: \"open\nc: 2\nd: 3\n")
+        let diagnostic = try #require(result.errors.first?.diagnostic)
+        #expect(diagnostic.id == "yaml.syntax")
+        #expect(diagnostic.message.hasPrefix("YAML 语法错误：读取引号中的字符串时"), "\(diagnostic.message)")
+        #expect(diagnostic.notes.first?.location == SourceLocation(path: "t.yaml", line: 2, column: 4))
+        #expect(diagnostic.notes.first?.message == "读取引号中的字符串从这里开始")
+        #expect(diagnostic.help?.contains("第 2 行第 4 列开始的引号") == true, "\(diagnostic.help ?? "")")
+        let indented = try #require(parse("a:\n  b: 1\n c: 2\n").errors.first?.diagnostic)
+        #expect(indented.message.hasPrefix("YAML 语法错误：读取缩进的映射（键: 值）时没有找到预期的键"), "\(indented.message)")
+        #expect(!indented.message.hasPrefix("YAML 语法错误：while"))
+    }
+
     @Test func everyDuplicateKeyIsReportedWithTheFirstPlace() {
         let result = parse("a: 1\nb: 2\na: 3\nm:\n  x: 1\n  x: 2\n")
         let duplicates = result.errors.compactMap { error -> (String, YAMLMark, YAMLMark)? in

@@ -16,7 +16,7 @@ struct TestCommand: ParsableCommand {
           bianzhi test Rules --cases Cases
           bianzhi test --format github
 
-        退出码 Exit codes: 0 全部通过；1 有失败；2 规则无法读取。
+        退出码 Exit codes: 0 全部通过；1 有失败，或规则有误（与 validate 相同）；2 规则文件夹不存在或无法读取。
         """
     )
 
@@ -33,7 +33,8 @@ struct TestCommand: ParsableCommand {
     var format: TestFormat = .text
 
     func run() throws {
-        let ruleSet = try Loading.rules(directory)
+        // Rules with errors are a failure of the rules, as `validate` says (1); a missing rules folder is 2.
+        let ruleSet = try Loading.rules(directory, failure: 1)
         let tester = RuleTester(engine: AuditEngine(ruleSet: ruleSet))
         let caseRun = tester.runCases(in: cases)
         let outcomes = tester.runExamples() + caseRun.outcomes

@@ -39,7 +39,7 @@ struct ValidateCommand: ParsableCommand {
         let result = RuleSet.load(directory: directory)
         var engine = result.diagnostics
         var sources = result.sources
-        if !result.diagnostics.diagnostics.contains(where: { $0.id == "rules.notFound" || $0.id == "catalog.notFound" }) {
+        if !result.diagnostics.diagnostics.contains(where: { ["rules.notFound", "rules.notAFolder", "catalog.notFound"].contains($0.id.rawValue) }) {
             engine.emit(contentsOf: OverrideCheck(ruleSet: result.ruleSet).diagnostics(cases: CaseSnapshots.load(cases)))
             for outcome in RuleTester(engine: AuditEngine(ruleSet: result.ruleSet)).runExamples() where !outcome.passed {
                 if let path = outcome.location?.path, sources[path] == nil, let bytes = RegularFile.bytes(at: path) {

@@ -20,13 +20,19 @@ enum Loading {
         return snapshot
     }
 
-    /// The rules, or exit `failure` after printing why they could not be read.
+    /// The rules, or exit after printing why they could not be read: `failure` when they have errors, 2 when there is no
+    /// rules folder at `directory`.
     static func rules(_ directory: String, failure: Int32 = 2, workers: WorkerPool = .perProcessor,
                       examples: RuleSet.ExampleReading = .decoded, progress: ProgressIndicator? = nil) throws -> RuleSet {
         let result = RuleSet.load(directory: directory, workers: workers, examples: examples)
         if result.diagnostics.hasErrors {
             DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: .text, progress: progress)
-            Terminal.writeError("规则有误，先运行 bianzhi validate \(directory) 查看并修正 (the rules have errors)\n", clearing: progress)
+            if result.diagnostics.diagnostics.contains(where: { $0.id == "rules.notFound" || $0.id == "rules.notAFolder" }) {
+                Terminal.writeError("没有读到规则：\(directory) 不是规则文件夹 (no rules folder at \(directory))\n", clearing: progress)
+                throw ExitCode(2)
+            } else {
+                Terminal.writeError("规则有误，先运行 bianzhi validate \(directory) 查看并修正 (the rules have errors)\n", clearing: progress)
+            }
             throw ExitCode(failure)
         }
         return result.ruleSet
