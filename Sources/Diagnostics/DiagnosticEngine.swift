@@ -6,6 +6,9 @@
 public struct DiagnosticEngine: Sendable {
     public private(set) var diagnostics: [Diagnostic] = []
     public private(set) var droppedCount = 0
+    /// How many of the dropped ones were errors, and warnings: the counts say how many there were, not how many were kept.
+    private var droppedErrors = 0
+    private var droppedWarnings = 0
     public let limit: Int
 
     public init(limit: Int = 1_000) {
@@ -17,6 +20,8 @@ public struct DiagnosticEngine: Sendable {
             diagnostics.append(diagnostic)
         } else {
             droppedCount += 1
+            if diagnostic.severity == .error { droppedErrors += 1 }
+            if diagnostic.severity == .warning { droppedWarnings += 1 }
         }
     }
 
@@ -27,11 +32,14 @@ public struct DiagnosticEngine: Sendable {
     public mutating func merge(_ other: DiagnosticEngine) {
         emit(contentsOf: other.diagnostics)
         droppedCount += other.droppedCount
+        droppedErrors += other.droppedErrors
+        droppedWarnings += other.droppedWarnings
     }
 
-    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-    public var errorCount: Int { diagnostics.count(where: { $0.severity == .error }) }
-    public var warningCount: Int { diagnostics.count(where: { $0.severity == .warning }) }
+    public var hasErrors: Bool { droppedErrors > 0 || diagnostics.contains { $0.severity == .error } }
+    /// All the errors emitted, those kept and those dropped past `limit`.
+    public var errorCount: Int { droppedErrors + diagnostics.count(where: { $0.severity == .error }) }
+    public var warningCount: Int { droppedWarnings + diagnostics.count(where: { $0.severity == .warning }) }
 
     /// Diagnostics in the order a reader wants them: by file, line and column; unlocated ones first.
     public var sorted: [Diagnostic] {

@@ -112,7 +112,15 @@ import Testing
         #expect(engine.droppedCount == 1)
         #expect(engine.sorted.map(\.message) == ["early", "late"])
         #expect(engine.hasErrors)
-        #expect(engine.errorCount == 1 && engine.warningCount == 1)
+        // The counts are of everything emitted (the summary said "1,000 errors" when there were 5,000).
+        #expect(engine.errorCount == 2 && engine.warningCount == 1)
+        var only = DiagnosticEngine(limit: 1)
+        only.emit(Diagnostic("a.b", severity: .warning, message: "kept", at: nil))
+        only.emit(Diagnostic("a.b", message: "dropped error", at: nil))
+        #expect(only.hasErrors && only.errorCount == 1)
+        var merged = DiagnosticEngine()
+        merged.merge(engine)
+        #expect(merged.errorCount == 2 && merged.droppedCount == 1)
     }
 }
 

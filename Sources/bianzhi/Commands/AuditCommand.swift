@@ -60,6 +60,8 @@ struct AuditCommand: ParsableCommand {
         if let jobs, jobs < 1 {
             throw ValidationError("--jobs 至少为 1（给出的是 \(jobs)）")
         }
+        // A bad date is reported with this command's usage, before anything is read.
+        _ = try Loading.date(asOf)
     }
 
     /// Refuses `--only` ids that name no rule (with exit code 2, before the snapshot is read): an audit of nothing

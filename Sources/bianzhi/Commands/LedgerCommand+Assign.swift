@@ -33,6 +33,7 @@ extension LedgerCommand {
             guard !owner.allSatisfy(\.isWhitespace) else {
                 throw ValidationError("--owner 不能为空：写明责任单位或责任人，如 --owner \"县农业农村局\"")
             }
+            _ = try Loading.date(deadline)
         }
 
         func run() throws {

@@ -64,6 +64,11 @@ struct LedgerDateOption: ParsableArguments {
     @Option(name: .customLong("date"), help: "按该日期判断是否逾期（默认今天）· judge overdue on this date (YYYY-MM-DD)")
     var date: String?
 
+    /// Checked with the other arguments, so that a bad date is shown with this command's usage.
+    func validate() throws {
+        _ = try Loading.date(date)
+    }
+
     func resolved() throws -> CivilDate {
         try Loading.date(date) ?? LedgerSupport.today()
     }

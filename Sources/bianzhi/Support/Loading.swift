@@ -41,7 +41,7 @@ enum Loading {
     static func date(_ text: String?) throws -> CivilDate? {
         guard let text else { return nil }
         guard let date = CivilDate(parsing: text) else {
-            throw ValidationError("'\(text)' 不是 YYYY-MM-DD 格式的有效日期")
+            throw ValidationError("'\(text)' 不是 YYYY-MM-DD 格式的有效日期（如 2024-06-30）")
         }
         return date
     }
