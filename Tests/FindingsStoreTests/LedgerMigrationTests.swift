@@ -84,7 +84,7 @@ import _BianzhiTestSupport
     @Test func otherFilesAreNotLedgers() throws {
         let ledger = try TemporaryLedger()
         try TestSupport.write("snapshot: v1\n", to: "ledger.sqlite", in: ledger.directory)
-        #expect(throws: StoreError.notALedger(path: ledger.path)) { try ledger.open() }
+        #expect(throws: StoreError.notALedger(path: ledger.path, reason: .notSQLite)) { try ledger.open() }
         #expect(!FileManager.default.fileExists(atPath: ledger.path + "-wal"))
 
         let other = ledger.directory.appendingPathComponent("other.sqlite").path
@@ -93,7 +93,7 @@ import _BianzhiTestSupport
             try queue.write { db in try db.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY)") }
             try queue.close()
         }
-        #expect(throws: StoreError.notALedger(path: other)) { try FindingsStore(path: other) }
+        #expect(throws: StoreError.notALedger(path: other, reason: .otherDatabase)) { try FindingsStore(path: other) }
         #expect(throws: StoreError.self) { try FindingsStore(path: ledger.directory.path) }
     }
 
