@@ -6,7 +6,7 @@ import GRDB
 ///
 /// Every change runs in one immediate transaction, so a process killed at any moment leaves the
 /// ledger as it was or fully updated. The database is in WAL mode: readers never block the writer,
-/// and a second writer waits up to ``busyTimeout`` seconds, then fails with ``StoreError/busy(path:waited:)``.
+/// and a second writer waits up to ``busyTimeout`` seconds, then fails with ``StoreError/busy(path:waited:detail:)``.
 ///
 /// Opening never writes to a file that is not a sound bianzhi ledger: an existing file is checked (not empty,
 /// SQLite, the ledger's tables, a schema this version knows) over a read-only connection before anything can

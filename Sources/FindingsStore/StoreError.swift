@@ -20,8 +20,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case ioError(path: String, detail: String)
     /// A newer bianzhi migrated this ledger; this one does not know its schema.
     case newerSchema(path: String, migrations: [String])
-    /// Another process held the ledger for longer than the busy timeout.
-    case busy(path: String, waited: Double)
+    /// Another process held the ledger for longer than the busy timeout; `detail` is what SQLite said.
+    case busy(path: String, waited: Double, detail: String)
     /// A snapshot or rules path to hash could not be read.
     case unreadableInput(path: String)
     /// No finding has this id (or prefix).
@@ -80,8 +80,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "读写整改台账 '\(path)' 时发生输入输出错误（I/O error）[\(detail)]"
         case .newerSchema(let path, let migrations):
             "整改台账 '\(path)' 由更新版本的 bianzhi 写过（未知的迁移：\(migrations.joined(separator: "、"))），本版本不能安全地读写"
-        case .busy(let path, let waited):
-            "整改台账 '\(path)' 正被另一个进程写入，等待 \(StoreError.seconds(waited)) 秒后仍未释放，本次未做任何修改"
+        case .busy(let path, let waited, let detail):
+            "整改台账 '\(path)' 正被另一个进程写入，等待 \(StoreError.seconds(waited)) 秒后仍未释放，本次未做任何修改 [\(detail)]"
         case .unreadableInput(let path):
             "无法读取 '\(path)'，不能计算内容哈希"
         case .unknownFinding(let id):
@@ -145,7 +145,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             let detail = sqliteDetail(error)
             switch error.resultCode {
             case .SQLITE_BUSY, .SQLITE_LOCKED:
-                return .busy(path: path, waited: busyTimeout)
+                return .busy(path: path, waited: busyTimeout, detail: detail)
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
                 return .damaged(path: path, detail: detail)
             case .SQLITE_READONLY, .SQLITE_PERM:

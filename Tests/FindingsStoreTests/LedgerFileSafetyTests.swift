@@ -325,8 +325,9 @@ import _BianzhiTestSupport
         let io = wrapped(.SQLITE_IOERR_WRITE, "disk I/O error")
         #expect(io == .ioError(path: "a.sqlite", detail: "SQLite 778: disk I/O error"))
         #expect(io.message.hasPrefix("读写整改台账 'a.sqlite' 时发生输入输出错误"))
-        #expect(wrapped(.SQLITE_BUSY, "database is locked") == .busy(path: "a.sqlite", waited: 10))
-        #expect(wrapped(.SQLITE_LOCKED, "database table is locked") == .busy(path: "a.sqlite", waited: 10))
+        #expect(wrapped(.SQLITE_BUSY, "database is locked") == .busy(path: "a.sqlite", waited: 10, detail: "SQLite 5: database is locked"))
+        #expect(wrapped(.SQLITE_LOCKED, "database table is locked").description
+                == "整改台账 'a.sqlite' 正被另一个进程写入，等待 10 秒后仍未释放，本次未做任何修改 [SQLite 6: database table is locked] [store.busy]")
         guard case .cannotOpen(_, let reason) = wrapped(.SQLITE_CANTOPEN, "unable to open database file") else {
             Issue.record("SQLITE_CANTOPEN")
             return

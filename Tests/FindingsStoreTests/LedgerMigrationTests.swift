@@ -104,9 +104,9 @@ import _BianzhiTestSupport
     }
 
     @Test func errorsHaveStableIDsAndChineseMessages() {
-        let busy = StoreError.busy(path: "a.sqlite", waited: 0.5)
-        #expect(busy.description == "整改台账 'a.sqlite' 正被另一个进程写入，等待 0.5 秒后仍未释放，本次未做任何修改 [store.busy]")
+        let busy = StoreError.busy(path: "a.sqlite", waited: 0.5, detail: "SQLite 5: database is locked")
+        #expect(busy.description == "整改台账 'a.sqlite' 正被另一个进程写入，等待 0.5 秒后仍未释放，本次未做任何修改 [SQLite 5: database is locked] [store.busy]")
         #expect(busy.help?.contains("BIANZHI_LEDGER_TIMEOUT") == true)
-        #expect(StoreError.busy(path: "a", waited: 10).message.contains("等待 10 秒"))
+        #expect(StoreError.busy(path: "a", waited: 10, detail: "SQLite 5: database is locked").message.contains("等待 10 秒"))
     }
 }
