@@ -1,6 +1,8 @@
 /// The ledger as CSV (RFC 4180) for spreadsheets: a UTF-8 byte order mark so Excel and WPS read
 /// the Chinese text correctly, CRLF line ends, Chinese column headings, one finding a row.
 /// Cells that a spreadsheet would take for a formula (`=`, `+`, `-`, `@`) are prefixed with `'`.
+/// Every value is in words people read: 台账状态, 级别 (错误/警告/提示), 对象类型 (机构/人员/……) and 审计结论
+/// in Chinese, never the codes the JSON export keeps for programs.
 public struct LedgerCSVExporter: Sendable {
     public init() {}
 
@@ -24,7 +26,7 @@ public struct LedgerCSVExporter: Sendable {
         export.entries.map { entry in
             [
                 entry.fingerprint, entry.state.label, entry.isOverdue(on: export.date) ? "逾期" : "", entry.ruleID, entry.title,
-                entry.severity, entry.subjectKind, entry.subjectID, entry.institutionID ?? "", entry.institutionName ?? "",
+                entry.severityLabel, entry.subjectKindLabel, entry.subjectID, entry.institutionID ?? "", entry.institutionName ?? "",
                 entry.message, entry.citations, entry.auditStatus.label, entry.exemptionDocument ?? "", entry.exemptionUntil ?? "",
                 entry.owner ?? "", entry.deadline ?? "", entry.plan ?? "",
                 export.runText(entry.firstRunID), export.runText(entry.lastSeenRunID), entry.rectifiedOn ?? "",

@@ -78,6 +78,18 @@ public struct LedgerEntry: Sendable, Codable, FetchableRecord, PersistableRecord
         public static let regionCode = Column(CodingKeys.regionCode)
     }
 
+    /// The severity as people read it: 错误, 警告 or 提示 (an unknown code as it is).
+    public var severityLabel: String { LedgerEntry.severityLabels[severity] ?? severity }
+
+    /// The kind of subject as people read it: 地区, 机构, 人员, 机构编制事项 or 议事协调机构 (an unknown code as it is).
+    public var subjectKindLabel: String { LedgerEntry.subjectKindLabels[subjectKind] ?? subjectKind }
+
+    /// The same words as the audit reports use (`RuleSeverity.label` and `RuleScope.label`).
+    static let severityLabels = ["error": "错误", "warning": "警告", "info": "提示"]
+    static let subjectKindLabels = [
+        "region": "地区", "institution": "机构", "person": "人员", "event": "机构编制事项", "coordination_body": "议事协调机构",
+    ]
+
     public var deadlineDate: CivilDate? { deadline.flatMap(CivilDate.init(parsing:)) }
 
     /// Past its deadline on `date` and not yet rectified.

@@ -1,7 +1,9 @@
 import Schema
 
 /// The ledger as JSON for other programs: stable English keys, findings in list order,
-/// the runs they refer to, nulls written out so every finding has every key.
+/// the runs they refer to, nulls written out so every finding has every key. Values are the codes programs match
+/// on (`state` `pending`, `severity` `error`, `subject.kind` `institution`, `audit_status` `violation`), never the
+/// Chinese labels of the csv, xlsx and html exports; only `state_label` carries the label beside its code.
 public struct LedgerJSONExporter: Sendable {
     public init() {}
 

@@ -11,6 +11,16 @@ package enum LedgerMigrations {
     /// Every migration id, oldest first.
     package static let identifiers = ["v1", "v2"]
 
+    /// The tables each migration made: a ledger listing the migration without them is damaged.
+    package static let requiredTables: [(migration: String, tables: [String])] = [
+        ("v1", ["run", "finding", "history", "run_finding"]),
+    ]
+
+    /// The columns each later migration added.
+    package static let requiredColumns: [(migration: String, table: String, column: String)] = [
+        ("v2", "finding", "institution_name"),
+    ]
+
     package static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in

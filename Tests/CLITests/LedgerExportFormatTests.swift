@@ -28,5 +28,20 @@ import Testing
         #expect(html.stdout.contains("<th>台账状态</th>"))
         #expect(html.stdout.contains("GW-ST-001"))
         #expect(!html.stdout.contains("http://") && !html.stdout.contains("https://"), "self-contained")
+
+        // Columns people read say 错误 and 机构, not the codes; the JSON keeps the codes for programs.
+        let codes = ["error", "warning", "info", "institution", "person", "region", "event", "coordination_body", "pending", "violation"]
+        #expect(html.stdout.contains("<td>错误</td><td>机构</td>") && html.stdout.contains("<td>人员</td>")
+                && html.stdout.contains("<td>议事协调机构</td>") && html.stdout.contains("<td>待整改</td>"))
+        #expect(codes.filter { html.stdout.contains("<td>\($0)</td>") }.isEmpty)
+        let sheet = String(decoding: bytes, as: UTF8.self)
+        #expect(sheet.contains(">错误</t>") && sheet.contains(">机构</t>") && sheet.contains(">人员</t>"))
+        #expect(codes.filter { sheet.contains(">\($0)</t>") }.isEmpty)
+        let csv = try CLIRunner.run(["ledger", "export", "--ledger", ledger, "--format", "csv"])
+        #expect(csv.stdout.contains(",错误,机构,") && csv.stdout.contains(",错误,人员,"))
+        #expect(codes.filter { csv.stdout.contains(",\($0),") }.isEmpty)
+        let json = try CLIRunner.run(["ledger", "export", "--ledger", ledger, "--format", "json"])
+        #expect(json.stdout.contains("\"severity\": \"error\"") && json.stdout.contains("\"kind\": \"institution\"")
+                && json.stdout.contains("\"state\": \"pending\""), "\(json.stdout.prefix(2000))")
     }
 }

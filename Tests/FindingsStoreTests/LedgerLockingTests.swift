@@ -31,9 +31,14 @@ import Testing
         try store.record(Observe.run("2024-06-30", [Observe.finding("GW-ST-001", "QH-JYJ")]))
         let released = try LedgerLockingTests.holdWriteLock(ledger.path, for: 1.5)
         let start = Date()
-        #expect(throws: StoreError.busy(path: ledger.path, waited: 0.3)) {
+        let error = #expect(throws: StoreError.self) {
             try store.record(Observe.run("2025-06-30", []))
         }
+        guard case .busy(ledger.path, 0.3, let detail) = error else {
+            Issue.record("\(String(describing: error))")
+            return
+        }
+        #expect(detail.hasPrefix("SQLite 5") && detail.hasSuffix(": database is locked"), "\(detail)")
         #expect(Date().timeIntervalSince(start) >= 0.25)
         // Readers are not blocked by the writer (WAL).
         #expect(try store.runs().count == 1)

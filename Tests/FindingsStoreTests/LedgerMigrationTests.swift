@@ -84,7 +84,7 @@ import _BianzhiTestSupport
     @Test func otherFilesAreNotLedgers() throws {
         let ledger = try TemporaryLedger()
         try TestSupport.write("snapshot: v1\n", to: "ledger.sqlite", in: ledger.directory)
-        #expect(throws: StoreError.notALedger(path: ledger.path)) { try ledger.open() }
+        #expect(throws: StoreError.notALedger(path: ledger.path, reason: .notSQLite)) { try ledger.open() }
         #expect(!FileManager.default.fileExists(atPath: ledger.path + "-wal"))
 
         let other = ledger.directory.appendingPathComponent("other.sqlite").path
@@ -93,7 +93,7 @@ import _BianzhiTestSupport
             try queue.write { db in try db.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY)") }
             try queue.close()
         }
-        #expect(throws: StoreError.notALedger(path: other)) { try FindingsStore(path: other) }
+        #expect(throws: StoreError.notALedger(path: other, reason: .otherDatabase)) { try FindingsStore(path: other) }
         #expect(throws: StoreError.self) { try FindingsStore(path: ledger.directory.path) }
     }
 
@@ -104,9 +104,9 @@ import _BianzhiTestSupport
     }
 
     @Test func errorsHaveStableIDsAndChineseMessages() {
-        let busy = StoreError.busy(path: "a.sqlite", waited: 0.5)
-        #expect(busy.description == "整改台账 'a.sqlite' 正被另一个进程写入，等待 0.5 秒后仍未释放，本次未做任何修改 [store.busy]")
+        let busy = StoreError.busy(path: "a.sqlite", waited: 0.5, detail: "SQLite 5: database is locked")
+        #expect(busy.description == "整改台账 'a.sqlite' 正被另一个进程写入，等待 0.5 秒后仍未释放，本次未做任何修改 [SQLite 5: database is locked] [store.busy]")
         #expect(busy.help?.contains("BIANZHI_LEDGER_TIMEOUT") == true)
-        #expect(StoreError.busy(path: "a", waited: 10).message.contains("等待 10 秒"))
+        #expect(StoreError.busy(path: "a", waited: 10, detail: "SQLite 5: database is locked").message.contains("等待 10 秒"))
     }
 }

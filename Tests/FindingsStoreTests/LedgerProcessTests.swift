@@ -174,7 +174,7 @@ import _BianzhiTestSupport
                                         environment: ["BIANZHI_LEDGER_TIMEOUT": "0.3"])
         #expect(blocked.status == 2)
         #expect(blocked.stdout.isEmpty)
-        #expect(blocked.stderr.contains("error: 整改台账 '\(ledger)' 正被另一个进程写入，等待 0.3 秒后仍未释放，本次未做任何修改 [store.busy]"), "\(blocked.stderr)")
+        #expect(blocked.stderr.contains("error: 整改台账 '\(ledger)' 正被另一个进程写入，等待 0.3 秒后仍未释放，本次未做任何修改 [SQLite 5: database is locked] [store.busy]"), "\(blocked.stderr)")
         #expect(blocked.stderr.contains("BIANZHI_LEDGER_TIMEOUT"))
         released.wait()
 

@@ -29,7 +29,7 @@ extension LedgerCommand {
         var format: DiagnosticFormat = .text
 
         func run() throws {
-            let store = try options.open()
+            let store = try options.openForReading()
             defer { try? store.close() }
             let diff = try LedgerSupport.run { () throws(StoreError) in
                 try store.diff(from: try store.run(from), to: try store.run(to))
@@ -102,7 +102,7 @@ extension LedgerCommand {
         @OptionGroup var options: LedgerOptions
 
         func run() throws {
-            let store = try options.open()
+            let store = try options.openForReading()
             defer { try? store.close() }
             let runs = try LedgerSupport.run { () throws(StoreError) in try store.runs() }
             var lines: [String] = []

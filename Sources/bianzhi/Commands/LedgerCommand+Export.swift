@@ -43,7 +43,7 @@ extension LedgerCommand {
         func run() throws {
             try OutputFile.refuseOverwriting(output, inputs: [(options.ledger, "整改台账")])
             let today = try date.resolved()
-            let store = try options.open()
+            let store = try options.openForReading()
             defer { try? store.close() }
             let filter = selection.filter
             let export = try LedgerSupport.run { () throws(StoreError) in

@@ -30,7 +30,7 @@ extension LedgerCommand {
 
         func run() throws {
             let today = try date.resolved()
-            let store = try options.open()
+            let store = try options.openForReading()
             defer { try? store.close() }
             let filter = selection.filter
             let (entries, all, runs) = try LedgerSupport.run { () throws(StoreError) in

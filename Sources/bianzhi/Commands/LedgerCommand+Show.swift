@@ -23,7 +23,7 @@ extension LedgerCommand {
 
         func run() throws {
             let today = try date.resolved()
-            let store = try options.open()
+            let store = try options.openForReading()
             defer { try? store.close() }
             let found = try LedgerSupport.run { () throws(StoreError) in try store.history(of: id) }
             let entry = found.entry

@@ -23,7 +23,8 @@ struct LedgerCommand: ParsableCommand {
           bianzhi ledger export --format csv > 整改台账.csv
 
         退出码 Exit codes: 0 完成；1 请求被拒绝（编号不存在、状态不允许），台账未改动；
-        2 台账不存在、无法打开、正被另一个进程写入或由更新版本写过。
+        2 台账不存在、不是台账或已损坏、无法打开、只读（交办、销号时）、正被另一个进程写入或由更新版本写过；
+        出错时台账文件不会被改动。list、show、diff、runs、export 只读打开台账，不改动文件，只读的台账也能查看。
         详见 docs/ledger.md。
         """,
         subcommands: [List.self, Show.self, Assign.self, Verify.self, Diff.self, Runs.self, Export.self]
@@ -51,10 +52,18 @@ struct LedgerOptions: ParsableArguments {
     @Option(help: "整改台账文件 · the ledger file")
     var ledger = FindingsStore.defaultFileName
 
-    /// Opens the existing ledger, or exits 2 with the reason.
+    /// Opens the existing ledger to change it, or exits 2 with the reason.
     func open() throws -> FindingsStore {
         try LedgerSupport.run { () throws(StoreError) in
             try FindingsStore(path: ledger, mode: .existing, busyTimeout: LedgerSupport.busyTimeout)
+        }
+    }
+
+    /// Opens the existing ledger read-only (the commands that only look), or exits 2 with the reason.
+    /// The file is never written: not even migrated or switched to WAL; a read-only copy works.
+    func openForReading() throws -> FindingsStore {
+        try LedgerSupport.run { () throws(StoreError) in
+            try FindingsStore(path: ledger, mode: .readOnly, busyTimeout: LedgerSupport.busyTimeout)
         }
     }
 }
