@@ -6,6 +6,27 @@ import Testing
 /// Two connections to one ledger: the second writer waits for the first, then fails with `store.busy`.
 @Suite struct LedgerLockingTests {
     /// Holds the ledger's write lock on another thread for `seconds`; returns once the lock is held.
+    /// Holds the ledger's write lock on another thread until `release` is signalled (or `seconds` pass); returns a
+    /// semaphore signalled once it is let go. For a holder that must outlast a command however slow the machine is.
+    static func holdWriteLock(_ path: String, until release: DispatchSemaphore, atMost seconds: Double) throws -> DispatchSemaphore {
+        var configuration = Configuration()
+        configuration.journalMode = .wal
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        let held = DispatchSemaphore(value: 0)
+        let released = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            try? queue.write { db in
+                try db.execute(sql: "UPDATE run SET finding_count = finding_count")
+                held.signal()
+                _ = release.wait(timeout: .now() + seconds)
+            }
+            try? queue.close()
+            released.signal()
+        }
+        held.wait()
+        return released
+    }
+
     static func holdWriteLock(_ path: String, for seconds: Double) throws -> DispatchSemaphore {
         var configuration = Configuration()
         configuration.journalMode = .wal

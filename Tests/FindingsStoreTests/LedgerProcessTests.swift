@@ -169,9 +169,12 @@ import _BianzhiTestSupport
         let first = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--record", "--ledger", ledger])
         #expect(first.status == 1 && first.stderr.contains("第 1 次审计"), "\(first.stderr)")
 
-        let released = try LedgerLockingTests.holdWriteLock(ledger, for: 2)
+        // Held until the blocked run has finished, however long its audit takes on a busy machine.
+        let release = DispatchSemaphore(value: 0)
+        let released = try LedgerLockingTests.holdWriteLock(ledger, until: release, atMost: 120)
         let blocked = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--record", "--ledger", ledger],
                                         environment: ["BIANZHI_LEDGER_TIMEOUT": "0.3"])
+        release.signal()
         #expect(blocked.status == 2)
         #expect(blocked.stdout.isEmpty)
         #expect(blocked.stderr.contains("error: 整改台账 '\(ledger)' 正被另一个进程写入，等待 0.3 秒后仍未释放，本次未做任何修改 [SQLite 5: database is locked] [store.busy]"), "\(blocked.stderr)")
