@@ -128,6 +128,10 @@ struct ValueDecoder {
 
     private mutating func decodeScalar(_ scalar: YAMLScalar, node: YAMLNode, as type: FieldType, field: Field?) -> Value {
         let text = scalar.value
+        // YAML's own tags (`!!str`) are understood; any other means something to the file's author that the loader ignores.
+        if let tag = scalar.tag, !tag.hasPrefix("tag:yaml.org,2002:") {
+            fail(.ignoredTag(field, tag: tag), node)
+        }
         switch type {
         case .string, .reference:
             return .string(text)

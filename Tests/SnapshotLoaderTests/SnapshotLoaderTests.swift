@@ -114,6 +114,16 @@ private func errors(_ result: SnapshotLoader.Result) -> [(id: String, line: Int,
         #expect(diagnostic.notes.first?.location?.line == 9)
     }
 
+    /// A tag YAML does not define (`!foo`) was ignored without a word: a warning now, at the tag; YAML's own are understood.
+    @Test func aForeignTagIsAWarning() throws {
+        let result = try load(SampleSnapshot.replacing("  code: \"999001\"", with: "  code: !foo \"999001\"")
+            .replacing("as_of: 2024-06-30", with: "as_of: !!str 2024-06-30"))
+        #expect(result.snapshot != nil)
+        let warnings = result.diagnostics.sorted.filter { $0.severity == .warning }
+        #expect(warnings.map(\.id.rawValue) == ["snapshot.ignoredTag"])
+        #expect(warnings.first?.location?.line == 4 && warnings.first?.message.contains("'!foo'") == true)
+    }
+
     @Test func stagesOutOfOrderAreAWarningNotAnError() throws {
         let text = SampleSnapshot.replacing("    staff:\n      - {id: P001", with: """
             events:
