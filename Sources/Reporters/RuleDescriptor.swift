@@ -38,9 +38,10 @@ public struct RuleDescriptor: Sendable, Hashable {
                   location: rule.location)
     }
 
-    /// The active rules of `ruleSet` (only those in `only`, when given), by id.
-    public static func describing(_ ruleSet: RuleSet, only: Set<String>? = nil) -> [RuleDescriptor] {
-        ruleSet.activeRules
+    /// The active rules of `ruleSet` (in `region` when given: a local pack's rules, and the central rules they override
+    /// only in part; only those in `only`, when given), by id.
+    public static func describing(_ ruleSet: RuleSet, region: String? = nil, only: Set<String>? = nil) -> [RuleDescriptor] {
+        (region.map { ruleSet.activeRules(forRegion: $0) } ?? ruleSet.activeRules)
             .filter { only?.contains($0.id) ?? true }
             .map { RuleDescriptor($0, catalog: ruleSet.catalog) }
             .sorted { $0.id < $1.id }

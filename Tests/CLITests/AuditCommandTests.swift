@@ -73,6 +73,29 @@ import Testing
         #expect(numbers.allSatisfy { $0.count == 8 && listed.stdout.contains($0) }, "\(numbers)")
     }
 
+    /// A central rule that a local pack overrides only in part (GW-LD-002, for institutions other than public ones in
+    /// the 示范省) ran but was not counted among the rules run: its findings were never marked rectified in the ledger,
+    /// and SARIF's rule list lacked it.
+    @Test func aCentralRuleOverriddenInPartCountsAsRun() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let county = directory.appendingPathComponent("county").path
+        try FileManager.default.copyItem(atPath: TestSupport.path("Cases/qinghe-county/snapshot"), toPath: county)
+        let ledger = directory.appendingPathComponent("l.sqlite").path
+        let first = try CLIRunner.run(["audit", county, "--record", "--ledger", ledger, "--only", "GW-LD-002", "--format", "sarif"],
+                                      environment: ["SOURCE_DATE_EPOCH": "1719705600"])
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect(first.stdout.contains("\"id\" : \"GW-LD-002\"") || first.stdout.contains("\"id\":\"GW-LD-002\""), "\(first.stdout.prefix(3000))")
+        // The water bureau gets a fourth deputy post approved: the finding is gone, and the ledger says rectified.
+        let file = county + "/institutions/government/qh-slj.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "    principal: 1\n    deputy: 3\n", with: "    principal: 1\n    deputy: 4\n")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let second = try CLIRunner.run(["audit", county, "--record", "--ledger", ledger, "--only", "GW-LD-002", "--quiet"],
+                                       environment: ["SOURCE_DATE_EPOCH": "1719792000"])
+        #expect(second.stderr.contains("已整改 1 项"), "\(second.stderr)")
+    }
+
     /// Evidence in the spreadsheet and HTML reports reads as people write it: labels, not English enum names; a missing
     /// value as （空）, not a placeholder date.
     @Test func evidenceIsWrittenForPeople() throws {

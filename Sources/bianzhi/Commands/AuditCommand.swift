@@ -149,7 +149,7 @@ struct AuditCommand: ParsableCommand {
         let context = ReportContext(generatedAt: AuditCommand.generatedAt(),
                                     useColor: reportOptions.format == .text && reportOptions.output == nil && Terminal.useColor(onStandardError: false),
                                     toolVersion: Bianzhi.configuration.version,
-                                    rules: RuleDescriptor.describing(ruleSet, only: only.isEmpty ? nil : Set(only)),
+                                    rules: RuleDescriptor.describing(ruleSet, region: report.regionCode, only: only.isEmpty ? nil : Set(only)),
                                     statistics: reportOptions.format.showsStatistics ? StaffingStatistics(loaded) : nil)
         progress.finish()
         // The report is written as it is made (the JSON report a megabyte at a time: it is never held whole).

@@ -9,7 +9,8 @@ extension AuditCommand {
     /// What it prints clears `progress`'s line first.
     func recordInLedger(_ report: AuditReport, ruleSet: RuleSet, progress: ProgressIndicator? = nil) throws {
         guard record else { return }
-        let rulesRun = Set(ruleSet.activeRules.map(\.id).filter { only.isEmpty || only.contains($0) })
+        // The rules that ran in this region: a central rule a local pack overrides only in part still runs here.
+        let rulesRun = Set(ruleSet.activeRules(forRegion: report.regionCode).map(\.id).filter { only.isEmpty || only.contains($0) })
         let summary = try LedgerSupport.run(refusedCode: 2, progress: progress) { () throws(StoreError) in
             let observed = ObservedRun(
                 snapshotPath: report.snapshotPath, snapshotHash: try ContentHash.of(path: snapshot),
