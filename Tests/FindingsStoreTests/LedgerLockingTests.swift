@@ -27,23 +27,9 @@ import Testing
         return released
     }
 
+    /// Holds the write lock for `seconds`.
     static func holdWriteLock(_ path: String, for seconds: Double) throws -> DispatchSemaphore {
-        var configuration = Configuration()
-        configuration.journalMode = .wal
-        let queue = try DatabaseQueue(path: path, configuration: configuration)
-        let held = DispatchSemaphore(value: 0)
-        let released = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            try? queue.write { db in
-                try db.execute(sql: "UPDATE run SET finding_count = finding_count")
-                held.signal()
-                Thread.sleep(forTimeInterval: seconds)
-            }
-            try? queue.close()
-            released.signal()
-        }
-        held.wait()
-        return released
+        try holdWriteLock(path, until: DispatchSemaphore(value: 0), atMost: seconds)
     }
 
     @Test func aSecondWriterFailsAfterTheTimeoutWithNothingChanged() throws {
