@@ -214,9 +214,16 @@ struct RuleRun {
             // A subject a local rule this one yields to applies to is that rule's.
             if !yields.isEmpty, yieldsHere(base + offset) { continue }
             frame.bind(plan.it, to: base + offset)
+            let failed = failures.count
             evaluate(steps, eachSlot: plan.eachSlot)
             // `frame.steps` holds what this subject took (each evaluation starts it at zero).
             spent &+= frame.steps
+            // A subject that reached the limit of one evaluation: the rule is too costly for these data, and the others
+            // would most likely reach it too (each taking seconds). Said once, on that subject's failure.
+            if frame.steps > frame.stepLimit, failures.count == failed + 1, offset + 1 < count {
+                failures[failed].message += "；本机构其余 \(count - offset - 1) 个对象不再计算"
+                break
+            }
             if spent > groupStepLimit, offset + 1 < count {
                 // The rest are not evaluated: reported once, on the first of them, so that the audit is not complete
                 // in appearance (a failure makes the run's result an error).

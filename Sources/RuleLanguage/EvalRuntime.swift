@@ -8,6 +8,8 @@ public enum EvalError: Error, Sendable, Equatable {
     /// An integer result beyond what a 64-bit integer holds (snapshot numbers are bounded, so only a rule that
     /// multiplies or sums huge values gets here).
     case integerOverflow
+    /// `date(y, m, d)` with a year outside 1–9999, a month outside 1–12, or a day below 1.
+    case invalidDate(year: Int, month: Int, day: Int)
     /// A value the checker proved present was missing (a bug, reported rather than crashing).
     case unexpectedNull
 
@@ -16,6 +18,7 @@ public enum EvalError: Error, Sendable, Equatable {
         case .stepLimitExceeded(let limit): "计算超过步数上限 \(limit)，已停止（规则可能对大名册做了嵌套遍历）"
         case .divisionByZero: "除以零"
         case .integerOverflow: "整数运算溢出（结果超出 64 位整数的范围）"
+        case let .invalidDate(year, month, day): "date(\(year), \(month), \(day)) 不是有效的日期（年 1–9999，月 1–12，日至少为 1）"
         case .unexpectedNull: "内部错误：出现了未处理的空值"
         }
     }

@@ -343,14 +343,21 @@ extension ExpressionCompiler {
             }
             guard parts.count == 3 else { return nil }
             let (y, m, d) = (parts[0].evaluate, parts[1].evaluate, parts[2].evaluate)
+            let make: @Sendable (Int, Int, Int) throws -> Value = { year, month, day in
+                // A day past the end of the month (31 February) is the month's last day: `date(y, m, 31)` is the end
+                // of any month. Anything else out of range is an error, never another date or a missing one.
+                guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+                      let date = CivilDate(year: year, month: month, day: min(day, CivilDate.daysIn(month: month, year: year))) else {
+                    throw EvalError.invalidDate(year: year, month: month, day: day)
+                }
+                return .date(date)
+            }
+            if let year = parts[0].constant?.intValue, let month = parts[1].constant?.intValue, let day = parts[2].constant?.intValue,
+               (try? make(year, month, day)) == nil {
+                return fail("sema.badDate", "date(\(year), \(month), \(day)) 不是有效的日期", help: "年 1–9999，月 1–12，日至少为 1", at: expr.range)
+            }
             return folded(Typed(.date) { frame in
-                let year = try y(&frame).intValue ?? 0
-                let month = try m(&frame).intValue ?? 0
-                let day = try d(&frame).intValue ?? 0
-                // An impossible day (31 February) becomes the last day of that month.
-                let clampedMonth = min(max(month, 1), 12)
-                let clampedDay = min(max(day, 1), CivilDate.daysIn(month: clampedMonth, year: year))
-                return CivilDate(year: year, month: clampedMonth, day: clampedDay).map { .date($0) } ?? .null
+                try make(try y(&frame).intValue ?? 0, try m(&frame).intValue ?? 0, try d(&frame).intValue ?? 0)
             }, parts[0], parts[1], parts[2])
 
         case "year", "month", "day":

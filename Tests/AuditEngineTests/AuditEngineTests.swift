@@ -333,6 +333,32 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(AuditEngine(ruleSet: ruleSet).audit(snapshot).failures.isEmpty)
     }
 
+    /// A person on whom the rule reaches the limit of one evaluation stops the rule for the rest of that institution's
+    /// roster: one failure for the institution, saying so (each of three thousand persons took seconds before).
+    @Test func aSubjectOverTheLimitStopsTheRestOfItsInstitution() throws {
+        let ruleSet = try oneRule("""
+        - id: T-RUN-003
+          title: 每人双重遍历名册
+          severity: error
+          scope: person
+          require: count(institution.staff, q -> count(institution.staff, r -> true) > 0) >= 0
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        let persons = (1...300).map { "      - {id: X\($0), establishment: administrative}" }.joined(separator: "\n")
+        let snapshot = try sample(SampleSnapshot.replacing("      - {id: P002, establishment: administrative, joined: 2020-09-01}", with: persons))
+        // 301 × 301 steps for each person: over a limit of 50,000 on the first.
+        let report = AuditEngine(ruleSet: ruleSet, stepLimit: 50_000).audit(snapshot)
+        let failures = report.failures.filter { $0.subject.institution == "QH-JTJ" }
+        #expect(failures.count == 1, "\(failures.map(\.message))")
+        #expect(failures.first?.subject.id == "P001")
+        #expect(failures.first?.message.contains("步数上限 50000") == true)
+        #expect(failures.first?.message.hasSuffix("本机构其余 300 个对象不再计算") == true, "\(failures.first?.message ?? "")")
+    }
+
     /// `explain` computes the `each` list once, for its step and for going through it: a step budget that fits
     /// one computation of the list is enough to explain every element.
     @Test func explainComputesTheEachListOnce() throws {

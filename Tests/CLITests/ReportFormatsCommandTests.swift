@@ -69,13 +69,16 @@ import Testing
         try manager.copyItem(atPath: TestSupport.path(ReportFormatsCommandTests.county), toPath: directory.appendingPathComponent("s").path)
         try manager.copyItem(atPath: TestSupport.path("Cases/over-establishment/snapshot.yaml"), toPath: directory.appendingPathComponent("one.yaml").path)
         try manager.createSymbolicLink(atPath: directory.appendingPathComponent("alias.yaml").path, withDestinationPath: "one.yaml")
+        // A link to a file not made yet, inside the snapshot folder: the report would be made there.
+        try manager.createSymbolicLink(atPath: directory.appendingPathComponent("later.yaml").path, withDestinationPath: "s/institutions/later.yaml")
         let rules = ["--rules", TestSupport.path("Rules")]
         let region = try #require(manager.contents(atPath: directory.appendingPathComponent("s/region.yaml").path))
         let one = try #require(manager.contents(atPath: directory.appendingPathComponent("one.yaml").path))
         for arguments in [["audit", "s", "--output", "s/region.yaml"] + rules, ["audit", "s", "--output", "s/institutions/new.json"] + rules,
                           ["audit", "one.yaml", "--format", "json", "--output", "one.yaml"] + rules,
                           ["audit", "one.yaml", "--output", "alias.yaml"] + rules, ["audit", "alias.yaml", "--output", "./one.yaml"] + rules,
-                          ["stats", "s", "--output", "s/region.yaml"], ["roster-index", "one.yaml", "--output", "one.yaml"]] {
+                          ["stats", "s", "--output", "s/region.yaml"], ["roster-index", "one.yaml", "--output", "one.yaml"],
+                          ["audit", "s", "--output", "later.yaml"] + rules, ["stats", "s", "--output", "later.yaml"]] {
             let result = try CLIRunner.run(arguments, in: directory.path)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix("error: 不能把输出写到 \(arguments[arguments.firstIndex(of: "--output")! + 1])："), "\(arguments): \(result.stderr)")
@@ -83,13 +86,16 @@ import Testing
         #expect(manager.contents(atPath: directory.appendingPathComponent("s/region.yaml").path) == region)
         #expect(manager.contents(atPath: directory.appendingPathComponent("one.yaml").path) == one)
         #expect(!manager.fileExists(atPath: directory.appendingPathComponent("s/institutions/new.json").path))
+        #expect(!manager.fileExists(atPath: directory.appendingPathComponent("s/institutions/later.yaml").path))
 
         // The ledger, by `audit --record` and by `ledger export`.
         let recorded = try CLIRunner.run(["audit", "one.yaml", "--record", "--ledger", "l.sqlite", "--quiet"] + rules, in: directory.path)
         #expect(recorded.status == 1, "\(recorded.stderr)")
         let ledger = try #require(manager.contents(atPath: directory.appendingPathComponent("l.sqlite").path))
         for arguments in [["audit", "one.yaml", "--record", "--ledger", "l.sqlite", "--output", "l.sqlite"] + rules,
-                          ["ledger", "export", "--ledger", "l.sqlite", "--output", "l.sqlite"]] {
+                          ["ledger", "export", "--ledger", "l.sqlite", "--output", "l.sqlite"],
+                          ["ledger", "export", "--ledger", "l.sqlite", "--output", "l.sqlite-journal"],
+                          ["ledger", "export", "--ledger", "l.sqlite", "--output", "l.sqlite-wal"]] {
             let result = try CLIRunner.run(arguments, in: directory.path)
             #expect(result.status == 2, "\(arguments): \(result.stderr)")
             #expect(result.stderr.contains("整改台账 l.sqlite"), "\(arguments): \(result.stderr)")

@@ -207,6 +207,17 @@ private func range(of token: String, in text: String) -> Range<Int> {
         #expect(throws: EvalError.integerOverflow) { try evaluate(text) }
     }
 
+    /// `date(y, m, d)` out of range gave another date (month 13 → December) or a missing value that compared as equal to
+    /// anything; now an evaluation error. A day past the month's end is still that month's last day.
+    @Test func impossibleDatesAreErrors() throws {
+        let administrative = "it.approved.staffing.administrative"
+        #expect(throws: EvalError.invalidDate(year: 2024, month: 14, day: 1)) { try evaluate("date(2024, 12 + \(administrative), 1)") }
+        #expect(throws: EvalError.invalidDate(year: 0, month: 1, day: 1)) { try evaluate("date(\(administrative) - 2, 1, 1)") }
+        #expect(throws: EvalError.invalidDate(year: 2024, month: 1, day: -2)) { try evaluate("date(2024, 1, 0 - \(administrative))") }
+        #expect(try evaluate("date(2024, \(administrative), 31)").0 == .date(try #require(CivilDate(parsing: "2024-02-29"))))
+        #expect(try evaluate("date(2022 + \(administrative), 2, 30)").0 == .date(try #require(CivilDate(parsing: "2024-02-29"))))
+    }
+
     @Test func arithmeticNearTheLimitsStillWorks() throws {
         #expect(try evaluate("9223372036854775806 - it.approved.staffing.administrative + 3").0 == .int(Int.max))
         #expect(try evaluate("(-9223372036854775807 - 1 + it.approved.staffing.administrative - 2) / 1").0 == .int(Int.min))
@@ -242,6 +253,7 @@ private func range(of token: String, in text: String) -> Range<Int> {
         ("it.name > 5", "sema.typeMismatch", "it.name > 5", "length(s)"),
         ("it.name == “教育局”", "sema.unknownName", "“教育局”", "\"教育局\""),
         ("actual > 1", "sema.unknownName", "actual", "let:"),
+        ("date(2024, 13, 1) > as_of", "sema.badDate", "date(2024, 13, 1)", "月 1–12"),
     ])
     func errorsAreLocatedOnTheToken(text: String, id: String, token: String, help: String) {
         let found = errors(text)

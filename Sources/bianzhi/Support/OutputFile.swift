@@ -24,7 +24,9 @@ enum OutputFile {
         guard let path, path != "-", let output = canonical(path, mayBeNew: true) else { return }
         for input in inputs {
             guard let source = canonical(input.path, mayBeNew: false) else { continue }
-            if output == source || output.hasPrefix(source.hasSuffix("/") ? source : source + "/") {
+            // A database's journal, write-ahead log and shared memory beside it are part of it.
+            let sideFiles = ["-journal", "-wal", "-shm"].map { source + $0 }
+            if output == source || sideFiles.contains(output) || output.hasPrefix(source.hasSuffix("/") ? source : source + "/") {
                 Terminal.writeError("error: 不能把输出写到 \(path)：\(output == source ? "它就是" : "它在")\(input.what) \(input.path)\(output == source ? "" : " 之中")，"
                                     + "写入会改动被读取的数据；请换一个文件名 (the output would overwrite an input)\n")
                 throw ExitCode(2)
@@ -32,11 +34,16 @@ enum OutputFile {
         }
     }
 
-    /// The path with links resolved; for a file that does not exist yet (`mayBeNew`), its folder's resolved path and its name.
-    private static func canonical(_ path: String, mayBeNew: Bool) -> String? {
+    /// The path with links resolved; for a file that does not exist yet (`mayBeNew`), its folder's resolved path and its
+    /// name. A link to a file not made yet is followed to where the file would be made (the report is written there).
+    private static func canonical(_ path: String, mayBeNew: Bool, depth: Int = 0) -> String? {
         let url = URL(fileURLWithPath: path)
         if FileManager.default.fileExists(atPath: path) { return url.resolvingSymlinksInPath().path }
         guard mayBeNew else { return nil }
+        if depth < 16, let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+            let target = destination.hasPrefix("/") ? destination : url.deletingLastPathComponent().appendingPathComponent(destination).path
+            return canonical(target, mayBeNew: true, depth: depth + 1)
+        }
         return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
     }
 
