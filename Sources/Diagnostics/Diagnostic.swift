@@ -89,12 +89,29 @@ public struct Diagnostic: Hashable, Sendable, Codable {
         self.fixIts = fixIts
     }
 
+    /// A control character other than a tab or a line feed.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || (0x7F...0x9F).contains(scalar.value)
+    }
+
     /// The longest message or help kept whole, in Unicode scalars.
     public static let textLimit = 1_000
 
     /// `text`, or its first `textLimit` scalars and a note of how much was left out: a message quotes the value it is
     /// about, and a value of fifty megabytes must not make a message of fifty megabytes.
     public static func clipped(_ text: String) -> String {
+        // A message quotes what the user wrote; a control character in it (an escape's \e) is shown, not obeyed.
+        if text.unicodeScalars.contains(where: isControl) {
+            var shown = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                if isControl(scalar) {
+                    shown.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+                } else {
+                    shown.append(scalar)
+                }
+            }
+            return clipped(String(shown))
+        }
         guard text.utf8.count > textLimit else { return text }
         let scalars = text.unicodeScalars
         guard scalars.count > textLimit else { return text }

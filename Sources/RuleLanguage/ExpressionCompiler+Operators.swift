@@ -48,7 +48,7 @@ extension ExpressionCompiler {
         case .equal, .notEqual:
             guard let (l, r) = compilePair(left, right) else { return nil }
             guard RuleType.unify(l.type, r.type) != nil else {
-                return fail("sema.typeMismatch", "不能比较\(l.type.displayName)和\(r.type.displayName)", at: expr.range)
+                return fail("sema.typeMismatch", "不能比较\(l.type.displayName) 和 \(r.type.displayName)", at: expr.range)
             }
             return folded(ExpressionCompiler.equality(l.operand, r.operand, negate: op == .notEqual), l, r)
 
@@ -56,7 +56,7 @@ extension ExpressionCompiler {
             guard let (l, r) = compilePair(left, right),
                   let lp = requirePresent(l, at: left), let rp = requirePresent(r, at: right) else { return nil }
             guard lp.type == rp.type else {
-                return fail("sema.typeMismatch", "不能比较\(lp.type.displayName)和\(rp.type.displayName)",
+                return fail("sema.typeMismatch", "不能比较\(lp.type.displayName) 和 \(rp.type.displayName)",
                             help: ExpressionCompiler.comparisonHelp(lp.type, rp.type), at: expr.range)
             }
             guard lp.type.isOrdered else {

@@ -112,6 +112,11 @@ extension RuleDecoder {
                     expected = findings.scalar.flatMap { Int($0.value) }
                     if expected == nil || kind == .compliant {
                         error("rule.typeMismatch", "findings 只用于违规示例，应为正整数", at: findings)
+                    } else if let count = expected, count < 1 {
+                        // A violating example with no finding is a compliant one written in the wrong list.
+                        error("rule.typeMismatch", "违规示例的 findings 应为正整数，实际是 \(count)", at: findings,
+                              help: "不产生发现的示例是合规示例：移到 compliant 下，去掉 findings")
+                        expected = nil
                     }
                 }
                 guard self.examples == .decoded else { continue }

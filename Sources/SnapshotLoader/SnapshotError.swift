@@ -18,6 +18,7 @@ public struct SnapshotError: Error, Sendable {
         case belowMinimum(Field, value: Int, minimum: Int)
         case integerOverflow(Field?, text: String)
         case ignoredTag(Field?, tag: String)
+        case controlCharacter(Field?, text: String)
         case duplicateID(String, kind: String, first: SourceLocation)
         case unresolvedReference(Field, id: String, expected: String, suggestion: String?)
         case exemptionTarget
@@ -106,11 +107,14 @@ public struct SnapshotError: Error, Sendable {
                         help: "本版本的 bianzhi 读取 snapshot: \(expected) 格式")
         case let .belowMinimum(field, value, minimum):
             return make("snapshot.outOfRange", "\(SnapshotError.name(field))不能小于 \(minimum)，实际是 \(value)")
+        case let .controlCharacter(field, _):
+            return make("snapshot.controlCharacter", "\(SnapshotError.name(field))中含有控制字符（如 \\e、\\a 等转义产生的字符）",
+                        help: "删除这些转义；文本中只可有制表符和换行这两种控制字符")
         case let .ignoredTag(field, tag):
             return make("snapshot.ignoredTag", "\(SnapshotError.name(field))的 YAML 标签 '\(tag)' 被忽略：快照按字段的类型读取值", severity: .warning,
                         help: "删除标签；要让数字、日期作为文本读取，给值加引号")
         case let .integerOverflow(field, text):
-            return make("snapshot.outOfRange", "\(SnapshotError.name(field))的数值 \(text) 超出允许范围",
+            return make("snapshot.outOfRange", "\(SnapshotError.name(field))的数值 \(text) 超出允许范围（绝对值不超过 \(Field.integerLimit)）",
                         help: "快照中的整数绝对值不超过 \(Field.integerLimit)；检查是否多写了数字或把别的编号填进了这里")
         case let .duplicateID(id, kind, first):
             return make("snapshot.duplicateID", "\(kind)代码 '\(id)' 重复：代码在快照中必须唯一",

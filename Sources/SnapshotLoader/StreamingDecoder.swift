@@ -224,6 +224,8 @@ struct StreamingDecoder {
         let bytes = reader.scalarBytes
         switch kind {
         case .string:
+            // Escapes can make control characters only in quoted scalars: those are checked (the tree decoder says where).
+            if reader.scalarStyle == .doubleQuoted, ValueDecoder.hasControlCharacter(bytes) { throw Fallback() }
             return .string(String(decoding: bytes, as: UTF8.self))
         case .int(let minimum):
             guard reader.scalarStyle == .plain, let value = StreamingDecoder.integer(bytes) else { throw Fallback() }

@@ -126,6 +126,19 @@ struct ValueDecoder {
         }
     }
 
+    /// Whether UTF-8 `bytes` hold a control character other than tab and line breaks (C0, DEL or C1).
+    static func hasControlCharacter(_ bytes: some Sequence<UInt8>) -> Bool {
+        var previous: UInt8 = 0
+        for byte in bytes {
+            if byte < 0x20, byte != 0x09, byte != 0x0A, byte != 0x0D { return true }
+            if byte == 0x7F { return true }
+            // C1 (U+0080–U+009F) is 0xC2 0x80–0x9F in UTF-8.
+            if previous == 0xC2, (0x80...0x9F).contains(byte) { return true }
+            previous = byte
+        }
+        return false
+    }
+
     private mutating func decodeScalar(_ scalar: YAMLScalar, node: YAMLNode, as type: FieldType, field: Field?) -> Value {
         let text = scalar.value
         // YAML's own tags (`!!str`) are understood; any other means something to the file's author that the loader ignores.
@@ -134,6 +147,12 @@ struct ValueDecoder {
         }
         switch type {
         case .string, .reference:
+            // Control characters made by escapes ("\e[2J", "\a") would be printed as they are by the text report and
+            // the terminal would obey them: refused here, once, for every output.
+            if ValueDecoder.hasControlCharacter(text.utf8) {
+                fail(.controlCharacter(field, text: text), node)
+                return .string(text)
+            }
             return .string(text)
         case .int:
             if scalar.isExplicitString {

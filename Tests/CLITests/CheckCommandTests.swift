@@ -61,6 +61,9 @@ import Testing
         BadInput(name: "number at Int64.max", file: "s.yaml",
                  bytes: Array(SampleSnapshot.replacing("leadership: {principal: 1, deputy: 2}", with: "leadership: {principal: 1, deputy: 9223372036854775807}").utf8),
                  location: "s.yaml:16:42:", id: "snapshot.outOfRange"),
+        BadInput(name: "a control character made by an escape", file: "s.yaml",
+                 bytes: Array(SampleSnapshot.replacing("  name: 青禾县", with: "  name: \"青禾县\\e]0;x\\a\\e[2J\"").utf8),
+                 location: "s.yaml:5:9:", id: "snapshot.controlCharacter"),
         BadInput(name: "JSON with trailing garbage", file: "s.json",
                  bytes: Array("{\"snapshot\": \"v1\", \"as_of\": \"2024-06-30\", \"region\": {\"code\": \"1\", \"name\": \"x\", \"level\": \"county\"}}\n}garbage\n".utf8),
                  location: "s.json:2:1:", id: "yaml.syntax"),
@@ -77,6 +80,8 @@ import Testing
         let firstLine = result.stderr.split(separator: "\n").first.map(String.init) ?? ""
         #expect(firstLine.hasPrefix(input.location), "\(result.stderr)")
         #expect(firstLine.hasSuffix("[\(input.id)]"), "\(result.stderr)")
+        // Nothing the file holds reaches the terminal as a control character (only line feeds, and the tabs of an excerpt).
+        #expect(!result.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" }, "\(result.stderr)")
         // The snippet and the caret follow the header line.
         if !input.bytes.isEmpty && input.id != "yaml.invalidUTF8" {
             #expect(result.stderr.contains(" | "), "\(result.stderr)")
