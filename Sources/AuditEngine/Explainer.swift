@@ -34,14 +34,15 @@ public struct Explanation: Sendable {
 }
 
 public enum ExplainError: Error, Sendable {
-    case unknownRule(String, suggestion: String?)
+    /// `hint`: what the id is when it is no rule but a subject of the snapshot (the arguments given the wrong way round).
+    case unknownRule(String, suggestion: String?, hint: String?)
     /// `otherKind`: what the id is in the snapshot when it is not the rule's kind of subject ("人员（县民政局的名册中）").
-    case unknownSubject(String, scope: String, suggestion: String?, otherKind: String? = nil)
+    case unknownSubject(String, scope: String, suggestion: String?, otherKind: String?)
 
     public var message: String {
         switch self {
-        case let .unknownRule(id, suggestion):
-            "没有规则 '\(id)'" + (suggestion.map { "；是否要写 '\($0)'？" } ?? "")
+        case let .unknownRule(id, suggestion, hint):
+            "没有规则 '\(id)'" + (hint.map { "：\($0)" } ?? suggestion.map { "；是否要写 '\($0)'？" } ?? "")
         case let .unknownSubject(id, scope, suggestion, otherKind?):
             "'\(id)' 是\(otherKind)，而这条规则检查的是\(scope)；请给出\(scope)的代码" + (suggestion.map { "，如 '\($0)'" } ?? "")
         case let .unknownSubject(id, scope, suggestion, nil):
@@ -53,7 +54,7 @@ public enum ExplainError: Error, Sendable {
 extension AuditEngine {
     /// What `id` names in the snapshot when it is no subject of `scope`: its kind in words and, for a person, the
     /// institution whose roster lists the person (for a person, the first such).
-    static func kind(of id: String, in snapshot: Snapshot, besides scope: RuleScope) -> (kind: String, institution: String?)? {
+    static func kind(of id: String, in snapshot: Snapshot, besides scope: RuleScope?) -> (kind: String, institution: String?)? {
         let idSlot = SnapshotSchema.institution.requiredSlot("id")
         let nameSlot = SnapshotSchema.institution.requiredSlot("name")
         let staffSlot = SnapshotSchema.institution.requiredSlot("staff")
@@ -77,7 +78,11 @@ extension AuditEngine {
     /// Explains rule `ruleID` on the subject `subjectID` of `snapshot`.
     public func explain(ruleID: String, subjectID: String, in snapshot: Snapshot) -> Result<Explanation, ExplainError> {
         guard let rule = ruleSet.rules.first(where: { $0.id == ruleID }) else {
-            return .failure(.unknownRule(ruleID, suggestion: Suggestion.closest(to: ruleID, in: ruleSet.rules.map(\.id))))
+            // The arguments the wrong way round (a subject first) are said so.
+            if let other = AuditEngine.kind(of: ruleID, in: snapshot, besides: nil) {
+                return .failure(.unknownRule(ruleID, suggestion: nil, hint: "'\(ruleID)' 是快照中的\(other.kind)；命令的写法是 bianzhi explain 规则编号 对象代码 快照"))
+            }
+            return .failure(.unknownRule(ruleID, suggestion: Suggestion.closest(to: ruleID, in: ruleSet.rules.map(\.id)), hint: nil))
         }
         let data = SnapshotData(snapshot, needsRosterIndex: rule.usesRoster, needsRosterList: rule.readsRosterList)
         let citations = citationsInForce(rule, on: snapshot.asOf)

@@ -46,7 +46,8 @@ public struct JSONReporter: Reporter, Sendable {
                 ("region", .string(report.regionCode)),
                 ("region_name", .string(report.regionName)),
                 ("as_of", .string(report.asOf.description)),
-            ])),
+                // Only when audited as of another date (`--as-of`): the date the data are of.
+            ] + (report.dataDate.map { [("data_as_of", OrderedJSON.string($0.description))] } ?? []))),
             ("rules", .object([("count", .int(report.rulesApplied)), ("packs", .array(report.packs.map { .string($0) }))])),
             ("summary", .object([
                 ("subjects", .int(report.subjects)),

@@ -56,6 +56,10 @@ import Testing
                                                             : "<dt>审计基准日</dt><dd>2025-06-30</dd></div><div><dt>快照数据日期</dt><dd>2024-06-30</dd>"))
             #expect(result.stderr.contains("快照反映的是数据日期 2024-06-30 的状态"), "\(result.stderr)")
         }
+        let json = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--as-of", "2025-06-30", "--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let snapshot = try #require(object["snapshot"] as? [String: Any])
+        #expect(snapshot["as_of"] as? String == "2025-06-30" && snapshot["data_as_of"] as? String == "2024-06-30")
         let ledger = directory.appendingPathComponent("l.sqlite").path
         let refused = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot", "--as-of", "2025-06-30", "--record", "--ledger", ledger])
         #expect(refused.status == 2)
@@ -118,6 +122,10 @@ import Testing
         #expect(institution.stderr.contains("'QH-MZJ' 是机构，而这条规则检查的是人员"), "\(institution.stderr)")
         let nothing = try CLIRunner.run(["explain", "GW-RY-001", "NOBODY", "Cases/qinghe-county/snapshot"])
         #expect(nothing.stderr.contains("快照中没有人员 'NOBODY'"), "\(nothing.stderr)")
+        // The arguments the wrong way round.
+        let swapped = try CLIRunner.run(["explain", "QH-SLJ", "GW-LD-002", "Cases/qinghe-county/snapshot"])
+        #expect(swapped.status == 2)
+        #expect(swapped.stderr.contains("'QH-SLJ' 是快照中的机构；命令的写法是 bianzhi explain 规则编号 对象代码 快照"), "\(swapped.stderr)")
     }
 
     @Test func jobsDoNotChangeTheReport() throws {
