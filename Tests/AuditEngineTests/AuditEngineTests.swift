@@ -303,21 +303,8 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
     /// ran for minutes: the persons of one institution share a budget of a hundred evaluations, and those left when it is
     /// spent are reported once, as one failure, rather than evaluated.
     @Test func theSubjectsOfOneInstitutionShareAStepBudget() throws {
-        let ruleSet = try oneRule("""
-        - id: T-RUN-002
-          title: 每人遍历名册
-          severity: error
-          scope: person
-          require: count(institution.staff, q -> true) >= 0
-          message: "x"
-          cite: [{source: gwy486, article: 6}]
-          examples:
-            compliant: [{}]
-            violating: [{findings: 1}]
-        """)
-        let persons = (1...300).map { "      - {id: X\($0), establishment: administrative}" }.joined(separator: "\n")
-        let text = SampleSnapshot.replacing("      - {id: P002, establishment: administrative, joined: 2020-09-01}", with: persons)
-        let snapshot = try sample(text)
+        let ruleSet = try personRule("T-RUN-002", "每人遍历名册", require: "count(institution.staff, q -> true) >= 0")
+        let snapshot = try sampleWith300Persons()
         // Each person costs about 300 steps: well within a limit of 500 per evaluation, but 300 persons are not
         // within 100 × 500 together.
         let report = AuditEngine(ruleSet: ruleSet, stepLimit: 500, workers: WorkerPool(workers: 2)).audit(snapshot)
@@ -336,20 +323,8 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
     /// A person on whom the rule reaches the limit of one evaluation stops the rule for the rest of that institution's
     /// roster: one failure for the institution, saying so (each of three thousand persons took seconds before).
     @Test func aSubjectOverTheLimitStopsTheRestOfItsInstitution() throws {
-        let ruleSet = try oneRule("""
-        - id: T-RUN-003
-          title: 每人双重遍历名册
-          severity: error
-          scope: person
-          require: count(institution.staff, q -> count(institution.staff, r -> true) > 0) >= 0
-          message: "x"
-          cite: [{source: gwy486, article: 6}]
-          examples:
-            compliant: [{}]
-            violating: [{findings: 1}]
-        """)
-        let persons = (1...300).map { "      - {id: X\($0), establishment: administrative}" }.joined(separator: "\n")
-        let snapshot = try sample(SampleSnapshot.replacing("      - {id: P002, establishment: administrative, joined: 2020-09-01}", with: persons))
+        let ruleSet = try personRule("T-RUN-003", "每人双重遍历名册", require: "count(institution.staff, q -> count(institution.staff, r -> true) > 0) >= 0")
+        let snapshot = try sampleWith300Persons()
         // 301 × 301 steps for each person: over a limit of 50,000 on the first.
         let report = AuditEngine(ruleSet: ruleSet, stepLimit: 50_000).audit(snapshot)
         let failures = report.failures.filter { $0.subject.institution == "QH-JTJ" }
@@ -420,6 +395,28 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         let institution = try #require(snapshot.institutions.compactMap(\.recordValue)
             .first { $0[SnapshotSchema.institution.requiredSlot("id")].stringValue == "QH-JYJ" })
         return (snapshot, institution[SnapshotSchema.institution.requiredSlot("staff")].listValue?.count ?? 0)
+    }
+
+    /// A person rule that requires `require`, with the usual examples.
+    private func personRule(_ id: String, _ title: String, require: String) throws -> RuleSet {
+        try oneRule("""
+        - id: \(id)
+          title: \(title)
+          severity: error
+          scope: person
+          require: \(require)
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+    }
+
+    /// The sample with 300 more persons on QH-JTJ's roster (P001, then X1 … X300).
+    private func sampleWith300Persons() throws -> Snapshot {
+        let persons = (1...300).map { "      - {id: X\($0), establishment: administrative}" }.joined(separator: "\n")
+        return try sample(SampleSnapshot.replacing("      - {id: P002, establishment: administrative, joined: 2020-09-01}", with: persons))
     }
 
     /// The catalogue and one rule file with `text` (which must hold exactly one valid rule).
