@@ -46,10 +46,4 @@ public enum RegularFile {
         default: return "不是普通文件"
         }
     }
-
-    /// Whether `path` names a regular file (a symbolic link is followed).
-    public static func isRegular(_ path: String) -> Bool {
-        var status = stat()
-        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
-    }
 }

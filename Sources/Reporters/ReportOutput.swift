@@ -49,7 +49,7 @@ public enum ReportOutput {
                     target = String(cString: resolved)
                     free(resolved)
                 }
-            } else if errno == ENOENT, let destination = linkDestination(path) {
+            } else if errno == ENOENT, let destination = ReportOutput.destination(ofDanglingLink: path) {
                 // A link to a file not made yet: the report is made there.
                 target = destination
                 exists = false
@@ -103,16 +103,28 @@ public enum ReportOutput {
         removeTemporary = false
     }
 
-    /// Where the symbolic link at `path` points, as a path usable from here (a relative destination is taken from the
-    /// link's folder); nil when it cannot be read.
-    private static func linkDestination(_ path: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink(path, &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        let destination = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if destination.hasPrefix("/") { return destination }
-        guard let slash = path.lastIndex(of: "/") else { return destination }
-        return String(path[...slash]) + destination
+    /// Where a file written through the symbolic link at `path` would be made when the link points at nothing yet: its
+    /// destination, followed through further links (a chain of at most 16), each relative one taken from its link's
+    /// folder. Nil when `path` is no link or cannot be read. `write(toFile:)` writes there, and the command-line checks
+    /// that refuse an output inside an input look there too, so both follow the same chain.
+    public static func destination(ofDanglingLink path: String) -> String? {
+        var current = path
+        var followed = 0
+        while followed < 16 {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count > 0 else { return followed == 0 ? nil : current }
+            let destination = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if destination.hasPrefix("/") {
+                current = destination
+            } else if let slash = current.lastIndex(of: "/") {
+                current = String(current[...slash]) + destination
+            } else {
+                current = destination
+            }
+            followed += 1
+        }
+        return nil
     }
 
     /// Writes to a device or a named pipe in place (there is nothing to replace atomically).

@@ -72,6 +72,12 @@ import Testing
         #expect(try manager.destinationOfSymbolicLink(atPath: dangling) == "later.json")
         #expect(manager.contents(atPath: directory.appendingPathComponent("later.json").path) == Data("后来\n".utf8))
         #expect(try manager.contentsOfDirectory(atPath: directory.path).sorted() == ["dangling.json", "later.json", "link.json", "real.json"])
+        // A chain of links to nothing yet: the file is made at the end of the chain, every link left as it was.
+        try manager.createSymbolicLink(atPath: directory.appendingPathComponent("first.json").path, withDestinationPath: "second.json")
+        try manager.createSymbolicLink(atPath: directory.appendingPathComponent("second.json").path, withDestinationPath: "last.json")
+        try ReportOutput.write(toFile: directory.appendingPathComponent("first.json").path) { $0.bytes.append(contentsOf: "链\n".utf8) }
+        #expect(try manager.destinationOfSymbolicLink(atPath: directory.appendingPathComponent("second.json").path) == "last.json")
+        #expect(manager.contents(atPath: directory.appendingPathComponent("last.json").path) == Data("链\n".utf8))
     }
 
     /// A device or a named pipe is written to, never replaced by a regular file (as root, `--output /dev/full` once

@@ -36,14 +36,10 @@ enum OutputFile {
 
     /// The path with links resolved; for a file that does not exist yet (`mayBeNew`), its folder's resolved path and its
     /// name. A link to a file not made yet is followed to where the file would be made (the report is written there).
-    private static func canonical(_ path: String, mayBeNew: Bool, depth: Int = 0) -> String? {
-        let url = URL(fileURLWithPath: path)
-        if FileManager.default.fileExists(atPath: path) { return url.resolvingSymlinksInPath().path }
+    private static func canonical(_ path: String, mayBeNew: Bool) -> String? {
+        if FileManager.default.fileExists(atPath: path) { return URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
         guard mayBeNew else { return nil }
-        if depth < 16, let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
-            let target = destination.hasPrefix("/") ? destination : url.deletingLastPathComponent().appendingPathComponent(destination).path
-            return canonical(target, mayBeNew: true, depth: depth + 1)
-        }
+        let url = URL(fileURLWithPath: ReportOutput.destination(ofDanglingLink: path) ?? path)
         return url.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(url.lastPathComponent).path
     }
 
