@@ -18,18 +18,36 @@ public enum RegularFile {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(0, Int(status.st_size)))
-        let chunk = 1 << 20
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        // Read straight into the array, sized by the file: a fixed zeroed buffer per file cost more than reading
+        // the small files it was used for. One byte more than the size notices a file that grew meanwhile.
+        var failed = false
+        let expected = max(0, Int(status.st_size))
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected + 1) { buffer, initialized in
+            initialized = 0
+            guard let base = buffer.baseAddress else { return }
+            while initialized < buffer.count {
+                let count = read(descriptor, base + initialized, buffer.count - initialized)
+                if count == 0 { return }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    return
+                }
+                initialized += count
+            }
+        }
+        guard !failed else { return nil }
+        guard bytes.count > expected else { return bytes }
+        // The file is longer than it was when examined: read the rest in chunks.
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, chunk) }
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count == 0 { return bytes }
             if count < 0 {
                 if errno == EINTR { continue }
                 return nil
             }
-            bytes.append(contentsOf: buffer[0..<count])
+            bytes.append(contentsOf: chunk[0..<count])
         }
     }
 
