@@ -3,6 +3,7 @@ import RuleLanguage
 import RuleSet
 import Schema
 import SnapshotLoader
+import Statistics
 import WorkerPool
 
 /// A snapshot audited as it is read, so that memory does not grow with the rosters: each file's institutions are
@@ -41,20 +42,23 @@ extension AuditEngine {
         public var reread: Duration
         /// The snapshot's own date (`snapshot` and the report carry the date it was audited as of).
         public var dataDate: CivilDate
+        /// The staffing statistics on the audit's date, tallied as the files were read, when asked for.
+        public var statistics: StaffingStatistics?
     }
 
     /// Audits the snapshot at `path` as it is read (see above); `asOf` replaces the snapshot's date, `rules` restricts
-    /// the run to some rule ids. Nil when the snapshot or the rules do not allow streaming, or the snapshot has any problem:
+    /// the run to some rule ids; with `statistics`, the staffing statistics are tallied too (for the reports that show them),
+    /// on the audit's date. Nil when the snapshot or the rules do not allow streaming, or the snapshot has any problem:
     /// load it in full then (`SnapshotLoader.load`), which says where.
     ///
     /// A folder is read file by file; one file is read in batches of institutions, which play the part of the files
     /// above (`SnapshotLoader.stream(file:start:)`).
     public func auditStreaming(path: String, loader: SnapshotLoader, asOf: CivilDate? = nil, only rules: Set<String>? = nil,
-                               measuringRules: Bool = false) -> StreamedAudit? {
+                               measuringRules: Bool = false, statistics: Bool = false) -> StreamedAudit? {
         var planned: StreamPlan?
         let streamed = loader.stream(path: path) { header -> (projection: RecordProjection, makeVisitor: @Sendable () -> AuditVisitor)? in
             guard let plan = StreamPlan(engine: self, header: asOf.map { header.with(asOf: $0) } ?? header, only: rules,
-                                        measuringRules: measuringRules) else { return nil }
+                                        measuringRules: measuringRules, statistics: statistics) else { return nil }
             planned = plan
             return (plan.projection, { AuditVisitor(plan: plan) })
         }
@@ -94,6 +98,11 @@ extension AuditEngine {
                 for (position, rule) in plan.speculative.enumerated() { parts[rule, default: []].append(outcomes[position]) }
             }
         }
+        var tally: StaffingStatistics.Tally?
+        for output in streamed.outputs {
+            guard let more = output.tally else { continue }
+            if tally == nil { tally = more } else { tally?.append(more) }
+        }
         // The visitors' outcomes are in `parts` now: the rest of what they gathered (a hash per person) is freed, and
         // their findings are the report's alone, moved into it rule by rule.
         let streamingEvaluation = streamed.outputs.reduce(Duration.zero) { $0 + $1.evaluation }
@@ -125,7 +134,7 @@ extension AuditEngine {
         let report = report(on: snapshot, rules: plan.selected, citations: plan.scheduled, applying: plan.applying, parts: consume parts,
                             measuringRules: measuringRules)
         return StreamedAudit(report: report, snapshot: snapshot, evaluation: evaluation, filesReadAgain: filesReadAgain, reread: reread,
-                             dataDate: dataDate)
+                             dataDate: dataDate, statistics: tally.map { StaffingStatistics(region: snapshot.region, tally: $0) })
     }
 }
 
@@ -148,9 +157,11 @@ final class StreamPlan: Sendable {
     let late: [Int]
     let projection: RecordProjection
     let measuringRules: Bool
+    /// Whether the visitors tally the staffing statistics.
+    let tallies: Bool
 
     /// Nil when a rule that applies can be evaluated neither on one institution nor on the projected snapshot.
-    init?(engine: AuditEngine, header: Snapshot, only rules: Set<String>?, measuringRules: Bool) {
+    init?(engine: AuditEngine, header: Snapshot, only rules: Set<String>?, measuringRules: Bool, statistics: Bool) {
         let code = header.region[SnapshotSchema.region.requiredSlot("code")].stringValue ?? ""
         let selected = engine.ruleSet.activeRules(forRegion: code).filter { rules?.contains($0.id) ?? true }
         let scheduled = selected.map { engine.citationsInForce($0, on: header.asOf) }
@@ -176,10 +187,6 @@ final class StreamPlan: Sendable {
                 return nil
             }
         }
-        // What the loader's own checks read of every institution.
-        for name in ["id", "parent", "established", "abolished"] {
-            kept[SnapshotSchema.institution.name, default: []].insert(SnapshotSchema.institution.requiredSlot(name))
-        }
         self.engine = engine
         data = SnapshotData(header, needsRosterList: false)
         self.selected = selected
@@ -190,8 +197,9 @@ final class StreamPlan: Sendable {
         looksUp = speculative.contains { selected[$0].looksUpInstitutions }
         usesRoster = speculative.contains { selected[$0].usesRoster }
         self.late = late
-        projection = RecordProjection(root: SnapshotSchema.institution, keeping: kept)
+        projection = RecordProjection.institutions(keeping: kept)
         self.measuringRules = measuringRules
+        tallies = statistics
     }
 
     func run(_ index: Int, on data: SnapshotData) -> RuleRun {
@@ -262,6 +270,8 @@ struct AuditVisitor: InstitutionVisitor {
         var personHashes: [UInt64]
         var fileEnds: [(file: Int32, end: Int)]
         var evaluation: Duration
+        /// The staffing statistics of the visitor's files, when the plan tallies them.
+        var tally: StaffingStatistics.Tally?
     }
 
     let plan: StreamPlan
@@ -274,12 +284,14 @@ struct AuditVisitor: InstitutionVisitor {
     private var personHashes: [UInt64] = []
     private var fileEnds: [(file: Int32, end: Int)] = []
     private var evaluation = Duration.zero
+    private var tally: StaffingStatistics.Tally?
 
     init(plan: StreamPlan) {
         self.plan = plan
         runs = plan.local.map { plan.run($0, on: plan.data) }
         speculativeRuns = plan.speculative.map { plan.run($0, on: plan.data) }
         durations = Array(repeating: .zero, count: runs.count)
+        if plan.tallies { tally = StaffingStatistics.Tally(asOf: plan.data.snapshot.asOf) }
     }
 
     /// The time is the thread's processor time (`ThreadCPUClock`): the visitors of several threads, and the thread that
@@ -311,6 +323,7 @@ struct AuditVisitor: InstitutionVisitor {
             if missed { missedLookups.append(file) }
         }
         evaluation += ThreadCPUClock.now() - start
+        tally?.add(institutions)
         // The records of these institutions are freed by the reader once they are projected, not at the next batch.
         for index in runs.indices { runs[index].forgetLists() }
     }
@@ -319,7 +332,8 @@ struct AuditVisitor: InstitutionVisitor {
         Output(local: runs.indices.map {
                    RuleOutcome(findings: runs[$0].findings, failures: runs[$0].failures, duration: plan.measuringRules ? durations[$0] : nil)
                },
-               speculative: speculative, missedLookups: missedLookups, personHashes: personHashes, fileEnds: fileEnds, evaluation: evaluation)
+               speculative: speculative, missedLookups: missedLookups, personHashes: personHashes, fileEnds: fileEnds, evaluation: evaluation,
+               tally: tally)
     }
 
     /// The files (in order) with a person whose id's hash is met more than once in all the files: that person may be on

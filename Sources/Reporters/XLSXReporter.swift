@@ -11,8 +11,8 @@ public struct XLSXReporter: BinaryReporter {
     }
 
     public func data(for report: AuditReport) -> [UInt8] {
-        var tables = [SpreadsheetTable.findings(report)]
-        if let statistics { tables.append(SpreadsheetTable.statistics(statistics)) }
-        return XLSXWorkbook(tables: tables).data()
+        var sheets = [SpreadsheetTable.findingsSheet(report)]
+        if let statistics { sheets.append(XLSXWorkbook.Sheet(SpreadsheetTable.statistics(statistics))) }
+        return XLSXWorkbook(sheets: sheets).data()
     }
 }

@@ -1,11 +1,50 @@
-/// An Office Open XML workbook (.xlsx) written by hand: one worksheet per table, text as inline
+/// An Office Open XML workbook (.xlsx) written by hand: one worksheet per sheet, text as inline
 /// strings, numbers as numbers, a bold frozen header row, A4 page setup, and an autofilter on the
-/// first table. Every text cell is neutralised as in CSV.
+/// first sheet. Every text cell is neutralised as in CSV.
+///
+/// Each worksheet is written a row at a time into its compressed entry (`ZIPEntryWriter`), its rows made as they are
+/// written (`Sheet.row`): neither the rows nor the worksheet's XML are ever held whole.
 struct XLSXWorkbook {
-    var tables: [SpreadsheetTable]
+    /// One worksheet: its name, header, column widths, and its rows, made one at a time.
+    struct Sheet {
+        var name: String
+        var header: [String]
+        var widths: [Int]
+        var rowCount: Int
+        /// The number of columns: at least the header's, and the longest row's.
+        var columns: Int
+        var row: (Int) -> [SpreadsheetCell]
 
-    /// The most rows a worksheet holds (Excel's limit); longer tables are cut with a note.
-    static let maximumRows = 1_048_576
+        init(name: String, header: [String], widths: [Int], rowCount: Int, columns: Int, row: @escaping (Int) -> [SpreadsheetCell]) {
+            self.name = name
+            self.header = header
+            self.widths = widths
+            self.rowCount = rowCount
+            self.columns = max(1, columns, header.count)
+            self.row = row
+        }
+
+        init(_ table: SpreadsheetTable) {
+            self.init(name: table.name, header: table.header, widths: table.widths, rowCount: table.rows.count,
+                      columns: table.rows.map(\.count).max() ?? 0) { table.rows[$0] }
+        }
+    }
+
+    var sheets: [Sheet]
+    /// The most rows a worksheet holds (Excel's limit unless a test asks for fewer); longer sheets are cut with a note.
+    var maximumRows: Int
+
+    /// Excel's limit of rows in a worksheet.
+    static let excelMaximumRows = 1_048_576
+
+    init(sheets: [Sheet], maximumRows: Int = XLSXWorkbook.excelMaximumRows) {
+        self.sheets = sheets
+        self.maximumRows = max(3, maximumRows)
+    }
+
+    init(tables: [SpreadsheetTable]) {
+        self.init(sheets: tables.map(Sheet.init))
+    }
 
     func data() -> [UInt8] {
         var archive = ZIPArchive()
@@ -14,8 +53,10 @@ struct XLSXWorkbook {
         archive.add(path: "xl/workbook.xml", contents: Array(workbook.utf8))
         archive.add(path: "xl/_rels/workbook.xml.rels", contents: Array(workbookRelationships.utf8))
         archive.add(path: "xl/styles.xml", contents: Array(XLSXWorkbook.styles.utf8))
-        for (index, table) in tables.enumerated() {
-            archive.add(path: "xl/worksheets/sheet\(index + 1).xml", contents: Array(worksheet(table, filtered: index == 0).utf8))
+        for (index, sheet) in sheets.enumerated() {
+            archive.addEntry(path: "xl/worksheets/sheet\(index + 1).xml") { entry in
+                worksheet(sheet, filtered: index == 0, into: &entry)
+            }
         }
         return archive.finished()
     }
@@ -30,7 +71,7 @@ struct XLSXWorkbook {
         xml += "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
         xml += "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
         xml += "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
-        for index in tables.indices {
+        for index in sheets.indices {
             xml += "<Override PartName=\"/xl/worksheets/sheet\(index + 1).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
         }
         return xml + "</Types>"
@@ -43,11 +84,11 @@ struct XLSXWorkbook {
 
     private var workbook: String {
         var xml = XLSXWorkbook.header + "<workbook xmlns=\"\(XLSXWorkbook.main)\" xmlns:r=\"\(XLSXWorkbook.relationships)\"><sheets>"
-        for (index, table) in tables.enumerated() {
-            xml += "<sheet name=\"\(Markup.escape(XLSXWorkbook.sheetName(table.name)))\" sheetId=\"\(index + 1)\" r:id=\"rId\(index + 1)\"/>"
+        for (index, sheet) in sheets.enumerated() {
+            xml += "<sheet name=\"\(Markup.escape(XLSXWorkbook.sheetName(sheet.name)))\" sheetId=\"\(index + 1)\" r:id=\"rId\(index + 1)\"/>"
         }
         xml += "</sheets>"
-        if let first = tables.first {
+        if let first = sheets.first {
             let name = XLSXWorkbook.sheetName(first.name).replacingOccurrences(of: "'", with: "''")
             xml += "<definedNames><definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">"
             xml += Markup.escape("'\(name)'!$A$1:$\(XLSXWorkbook.column(max(1, first.header.count)))$\(rowCount(first))")
@@ -58,10 +99,10 @@ struct XLSXWorkbook {
 
     private var workbookRelationships: String {
         var xml = XLSXWorkbook.header + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-        for index in tables.indices {
+        for index in sheets.indices {
             xml += "<Relationship Id=\"rId\(index + 1)\" Type=\"\(XLSXWorkbook.relationships)/worksheet\" Target=\"worksheets/sheet\(index + 1).xml\"/>"
         }
-        xml += "<Relationship Id=\"rId\(tables.count + 1)\" Type=\"\(XLSXWorkbook.relationships)/styles\" Target=\"styles.xml\"/>"
+        xml += "<Relationship Id=\"rId\(sheets.count + 1)\" Type=\"\(XLSXWorkbook.relationships)/styles\" Target=\"styles.xml\"/>"
         return xml + "</Relationships>"
     }
 
@@ -78,58 +119,64 @@ struct XLSXWorkbook {
         + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
         + "</styleSheet>"
 
-    /// Rows written for `table`: the header, then its rows up to the limit (and a note when cut).
-    private func rowCount(_ table: SpreadsheetTable) -> Int {
-        min(table.rows.count + 1, XLSXWorkbook.maximumRows)
+    /// Rows written for `sheet`: the header, then its rows up to the limit (and a note when cut).
+    private func rowCount(_ sheet: Sheet) -> Int {
+        min(sheet.rowCount + 1, maximumRows)
     }
 
-    private func worksheet(_ table: SpreadsheetTable, filtered: Bool) -> String {
-        let columns = max(1, ([table.header.count] + table.rows.map(\.count)).max() ?? 1)
-        var rows = table.rows
-        if rows.count + 1 > XLSXWorkbook.maximumRows {
-            let kept = XLSXWorkbook.maximumRows - 2
-            rows = Array(rows.prefix(kept)) + [[.text("……另有 \(table.rows.count - kept) 行未写入（超过工作表的行数上限）")]]
-        }
-        var xml = XLSXWorkbook.header + "<worksheet xmlns=\"\(XLSXWorkbook.main)\" xmlns:r=\"\(XLSXWorkbook.relationships)\">"
-        xml += "<dimension ref=\"A1:\(XLSXWorkbook.column(columns))\(rows.count + 1)\"/>"
-        xml += "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
-        xml += "<sheetFormatPr defaultRowHeight=\"15\"/>"
-        if !table.widths.isEmpty {
-            xml += "<cols>"
-            for (index, width) in table.widths.enumerated() {
-                xml += "<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(width)\" customWidth=\"1\"/>"
+    private func worksheet(_ sheet: Sheet, filtered: Bool, into xml: inout ZIPEntryWriter) {
+        typealias X = XLSXWorkbook
+        // Rows of the sheet written, and whether a note takes the place of the rest.
+        let cut = sheet.rowCount + 1 > maximumRows
+        let written = cut ? maximumRows - 2 : sheet.rowCount
+        let lastRow = written + (cut ? 1 : 0) + 1
+        xml.append(X.header + "<worksheet xmlns=\"\(X.main)\" xmlns:r=\"\(X.relationships)\">")
+        xml.append("<dimension ref=\"A1:\(X.column(sheet.columns))\(lastRow)\"/>")
+        xml.append("<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>")
+        xml.append("<sheetFormatPr defaultRowHeight=\"15\"/>")
+        if !sheet.widths.isEmpty {
+            xml.append("<cols>")
+            for (index, width) in sheet.widths.enumerated() {
+                xml.append("<col min=\"\(index + 1)\" max=\"\(index + 1)\" width=\"\(width)\" customWidth=\"1\"/>")
             }
-            xml += "</cols>"
+            xml.append("</cols>")
         }
-        xml += "<sheetData>"
-        xml += XLSXWorkbook.row(1, table.header.map(SpreadsheetCell.text), style: 1)
-        for (index, row) in rows.enumerated() where !row.isEmpty {
-            xml += XLSXWorkbook.row(index + 2, row, style: 0)
+        xml.append("<sheetData>")
+        X.row(1, sheet.header.map(SpreadsheetCell.text), style: 1, into: &xml)
+        for index in 0..<written {
+            let cells = sheet.row(index)
+            if !cells.isEmpty { X.row(index + 2, cells, style: 0, into: &xml) }
         }
-        xml += "</sheetData>"
+        if cut {
+            X.row(written + 2, [.text("……另有 \(sheet.rowCount - written) 行未写入（超过工作表的行数上限）")], style: 0, into: &xml)
+        }
+        xml.append("</sheetData>")
         if filtered {
-            xml += "<autoFilter ref=\"A1:\(XLSXWorkbook.column(max(1, table.header.count)))\(rows.count + 1)\"/>"
+            xml.append("<autoFilter ref=\"A1:\(X.column(max(1, sheet.header.count)))\(lastRow)\"/>")
         }
-        xml += "<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>"
-        xml += "<pageSetup paperSize=\"9\" orientation=\"landscape\"/>"
-        return xml + "</worksheet>"
+        xml.append("<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>")
+        xml.append("<pageSetup paperSize=\"9\" orientation=\"landscape\"/>")
+        xml.append("</worksheet>")
     }
 
-    private static func row(_ number: Int, _ cells: [SpreadsheetCell], style: Int) -> String {
-        var xml = "<row r=\"\(number)\">"
+    private static func row(_ number: Int, _ cells: [SpreadsheetCell], style: Int, into xml: inout ZIPEntryWriter) {
+        let rowNumber = String(number)
+        xml.append("<row r=\"" + rowNumber + "\">")
+        let styleAttribute = style == 0 ? "" : " s=\"\(style)\""
         for (index, cell) in cells.enumerated() {
-            let reference = column(index + 1) + String(number)
-            let styleAttribute = style == 0 ? "" : " s=\"\(style)\""
+            let reference = column(index + 1) + rowNumber
             switch cell {
             case .empty:
                 continue
             case .number(let value):
-                xml += "<c r=\"\(reference)\"\(styleAttribute)><v>\(value)</v></c>"
+                xml.append("<c r=\"\(reference)\"\(styleAttribute)><v>\(value)</v></c>")
             case .text:
-                xml += "<c r=\"\(reference)\"\(styleAttribute) t=\"inlineStr\"><is><t xml:space=\"preserve\">\(Markup.escape(cell.neutralized))</t></is></c>"
+                xml.append("<c r=\"\(reference)\"\(styleAttribute) t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+                xml.append(Markup.escape(cell.neutralized))
+                xml.append("</t></is></c>")
             }
         }
-        return xml + "</row>"
+        xml.append("</row>")
     }
 
     /// The column letters of a 1-based column number: 1 → A, 27 → AA.

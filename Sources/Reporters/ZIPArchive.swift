@@ -1,6 +1,11 @@
-/// A minimal ZIP writer for Office Open XML packages: stored (uncompressed) entries with CRC-32,
-/// UTF-8 names and a fixed timestamp (1980-01-01 00:00), so the same entries give the same bytes.
+import CZlib
+
+/// A minimal ZIP writer for Office Open XML packages: entries compressed with deflate (through the system's zlib) and
+/// their CRC-32, UTF-8 names and a fixed timestamp (1980-01-01 00:00), so the same entries give the same bytes.
 /// Entries and the archive must stay under 4 GiB (no ZIP64); callers bound their sizes.
+///
+/// An entry is written a piece at a time (`addEntry`): what is written is compressed as it comes, so only the compressed
+/// bytes are held, never the whole of a large worksheet.
 struct ZIPArchive {
     private var bytes: [UInt8] = []
     private var central: [UInt8] = []
@@ -12,36 +17,45 @@ struct ZIPArchive {
     /// Bit 11: names are UTF-8.
     private static let flags: UInt16 = 0x0800
 
+    /// Adds an entry with these contents.
     mutating func add(path: String, contents: [UInt8]) {
+        addEntry(path: path) { entry in entry.append(contents) }
+    }
+
+    /// Adds an entry whose contents `write` gives, a piece at a time.
+    mutating func addEntry(path: String, _ write: (inout ZIPEntryWriter) -> Void) {
+        var entry = ZIPEntryWriter()
+        write(&entry)
+        let (data, crc, size, method) = entry.finished()
         let name = Array(path.utf8)
-        let crc = ZIPArchive.crc32(contents)
         let offset = UInt32(truncatingIfNeeded: bytes.count)
-        let size = UInt32(truncatingIfNeeded: contents.count)
+        let compressedSize = UInt32(truncatingIfNeeded: data.count)
+        let uncompressedSize = UInt32(truncatingIfNeeded: size)
         // Local file header.
         append32(0x0403_4B50, to: &bytes)
         append16(20, to: &bytes)
         append16(ZIPArchive.flags, to: &bytes)
-        append16(0, to: &bytes) // stored
+        append16(method, to: &bytes)
         append16(ZIPArchive.dosTime, to: &bytes)
         append16(ZIPArchive.dosDate, to: &bytes)
         append32(crc, to: &bytes)
-        append32(size, to: &bytes)
-        append32(size, to: &bytes)
+        append32(compressedSize, to: &bytes)
+        append32(uncompressedSize, to: &bytes)
         append16(UInt16(truncatingIfNeeded: name.count), to: &bytes)
         append16(0, to: &bytes)
         bytes += name
-        bytes += contents
+        bytes += data
         // Central directory entry.
         append32(0x0201_4B50, to: &central)
         append16(20, to: &central) // made by: MS-DOS, 2.0
         append16(20, to: &central)
         append16(ZIPArchive.flags, to: &central)
-        append16(0, to: &central)
+        append16(method, to: &central)
         append16(ZIPArchive.dosTime, to: &central)
         append16(ZIPArchive.dosDate, to: &central)
         append32(crc, to: &central)
-        append32(size, to: &central)
-        append32(size, to: &central)
+        append32(compressedSize, to: &central)
+        append32(uncompressedSize, to: &central)
         append16(UInt16(truncatingIfNeeded: name.count), to: &central)
         append16(0, to: &central) // extra
         append16(0, to: &central) // comment
@@ -80,16 +94,120 @@ struct ZIPArchive {
 
     /// CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), as ZIP uses.
     static func crc32(_ data: [UInt8]) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in data {
-            crc = crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
-        }
-        return crc ^ 0xFFFF_FFFF
+        data.withUnsafeBytes { Deflater.crc32(0, $0) }
+    }
+}
+
+/// The contents of one ZIP entry as they are written: gathered a little at a time and compressed (or, should zlib be
+/// unable to start, stored as they are).
+struct ZIPEntryWriter {
+    private var pending: [UInt8] = []
+    private var output: [UInt8] = []
+    private let deflater = Deflater()
+    private var crc: UInt32 = 0
+    private var size = 0
+    private static let pieceSize = 1 << 16
+
+    init() {
+        pending.reserveCapacity(ZIPEntryWriter.pieceSize + 4_096)
     }
 
-    private static let crcTable: [UInt32] = (0..<256).map { index in
-        var value = UInt32(index)
-        for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-        return value
+    mutating func append(_ text: String) {
+        pending.append(contentsOf: text.utf8)
+        if pending.count >= ZIPEntryWriter.pieceSize { flush() }
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        pending.append(contentsOf: bytes)
+        if pending.count >= ZIPEntryWriter.pieceSize { flush() }
+    }
+
+    private mutating func flush() {
+        pending.withUnsafeBytes { piece in
+            crc = Deflater.crc32(crc, piece)
+            size += piece.count
+            if let deflater { deflater.compress(piece, into: &output) } else { output.append(contentsOf: piece) }
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// The entry's data (compressed or stored), the CRC-32 and size of its contents, and the ZIP method (8 deflate, 0 stored).
+    consuming func finished() -> (data: [UInt8], crc: UInt32, size: Int, method: UInt16) {
+        flush()
+        guard let deflater else { return (output, crc, size, 0) }
+        deflater.finish(into: &output)
+        return (output, crc, size, 8)
+    }
+}
+
+/// Raw deflate (RFC 1951, the form ZIP stores) through the system's zlib, fed a piece at a time.
+final class Deflater {
+    private let stream: UnsafeMutablePointer<z_stream>
+    private var scratch = [UInt8](repeating: 0, count: 1 << 16)
+
+    /// Nil when zlib cannot start (no memory).
+    init?() {
+        stream = .allocate(capacity: 1)
+        stream.initialize(to: z_stream())
+        // Level 6 (zlib's default), deflate, 2^15 window without a zlib header (-15), memory level 8, default strategy.
+        guard deflateInit2_(stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            stream.deallocate()
+            return nil
+        }
+    }
+
+    deinit {
+        deflateEnd(stream)
+        stream.deallocate()
+    }
+
+    /// Compresses `input`, appending what zlib gives back to `output`.
+    func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        guard let base = input.baseAddress else { return }
+        var offset = 0
+        // zlib takes at most 2^32 - 1 bytes a call.
+        while offset < input.count {
+            let length = min(input.count - offset, 1 << 30)
+            stream.pointee.next_in = UnsafeMutablePointer(mutating: base.advanced(by: offset).assumingMemoryBound(to: Bytef.self))
+            stream.pointee.avail_in = uInt(length)
+            // With no flush, zlib takes all the input once it has room to put out what it made of it; it fails only when
+            // its state is broken, and then gives no progress to wait for.
+            while stream.pointee.avail_in > 0, run(Z_NO_FLUSH, into: &output) == Z_OK {}
+            offset += length
+        }
+    }
+
+    /// Ends the stream, appending its last bytes to `output`.
+    func finish(into output: inout [UInt8]) {
+        stream.pointee.next_in = nil
+        stream.pointee.avail_in = 0
+        // Z_OK while there is more to put out, Z_STREAM_END when done (anything else: a broken state, nothing more to get).
+        while run(Z_FINISH, into: &output) == Z_OK {}
+    }
+
+    private func run(_ flush: Int32, into output: inout [UInt8]) -> Int32 {
+        var status: Int32 = Z_OK
+        let produced = scratch.withUnsafeMutableBufferPointer { out -> Int in
+            stream.pointee.next_out = out.baseAddress
+            stream.pointee.avail_out = uInt(out.count)
+            status = deflate(stream, flush)
+            return out.count - Int(stream.pointee.avail_out)
+        }
+        output.append(contentsOf: scratch[0..<produced])
+        return status
+    }
+
+    /// The CRC-32 of `data` continued from `crc` (0 to start), as ZIP uses.
+    static func crc32(_ crc: UInt32, _ data: UnsafeRawBufferPointer) -> UInt32 {
+        guard let base = data.baseAddress, !data.isEmpty else { return crc }
+        var value = uLong(crc)
+        var offset = 0
+        // zlib takes at most 2^32 - 1 bytes a call.
+        while offset < data.count {
+            let length = min(data.count - offset, 1 << 30)
+            value = CZlib.crc32(value, base.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(length))
+            offset += length
+        }
+        return UInt32(truncatingIfNeeded: value)
     }
 }

@@ -206,6 +206,17 @@ struct FileFacts: Sendable {
 }
 
 extension RecordProjection {
+    /// A projection of institutions that keeps `fields` (record type name → slots) and what the loader's own checks
+    /// across records read of every institution once a stream is read (its id, parent, and dates of establishment and
+    /// abolition): what any `stream` must be given.
+    public static func institutions(keeping fields: [String: Set<Int>]) -> RecordProjection {
+        var kept = fields
+        for name in ["id", "parent", "established", "abolished"] {
+            kept[SnapshotSchema.institution.name, default: []].insert(SnapshotSchema.institution.requiredSlot(name))
+        }
+        return RecordProjection(root: SnapshotSchema.institution, keeping: kept)
+    }
+
     /// An institution, projected.
     func project(_ institution: Value) -> Value {
         guard case .record(let record) = institution else { return institution }

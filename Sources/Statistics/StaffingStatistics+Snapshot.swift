@@ -4,48 +4,105 @@ import SnapshotLoader
 extension StaffingStatistics {
     /// Computes the statistics of `snapshot`: one pass over the institutions and their rosters.
     public init(_ snapshot: Snapshot) {
-        let asOf = snapshot.asOf
-        let region = snapshot.region
-        let establishmentKinds = StaffingStatistics.establishmentKinds
-        let leadershipKinds = StaffingStatistics.leadershipKinds
-        // Map the roster's enum indexes onto our columns once (schema order may differ from ours).
-        let establishmentColumn: [Int?] = SnapshotSchema.establishment.cases.map { enumCase in
-            establishmentKinds.firstIndex { $0.name == enumCase.name }
-        }
-        let postColumn: [Int?] = SnapshotSchema.post.cases.map { enumCase in
-            leadershipKinds.firstIndex { $0.name == enumCase.name }
-        }
-        let staffingSlots = establishmentKinds.map { SnapshotSchema.staffing.requiredSlot($0.name) }
-        let leadershipSlots = leadershipKinds.map { SnapshotSchema.leadership.requiredSlot($0.name) }
+        var tally = Tally(asOf: snapshot.asOf)
+        tally.add(snapshot.institutions)
+        self.init(region: snapshot.region, tally: tally)
+    }
 
-        var rows: [InstitutionRow] = []
-        var categoryRows: [Int: CategoryTotal] = [:]
-        var withinLimitByCategory: [String: Int] = [:]
-        var approvedAdministrative = 0
-        var approvedPublicService = 0
-        for value in snapshot.institutions {
-            guard let institution = value.recordValue else { continue }
-            if let abolished = institution[Slot.abolished].dateValue, abolished <= asOf { continue }
+    /// The statistics of a region from the tally of all its institutions, in snapshot order (see ``Tally``).
+    public init(region: Record, tally: Tally) {
+        let limits = region[Slot.limits].recordValue
+        func limit(_ name: String, used: Int, counts: String) -> LimitUse {
+            let field = SnapshotSchema.limits.field(named: name)
+            return LimitUse(name: name, label: field?.label ?? name,
+                            limit: limits?[SnapshotSchema.limits.requiredSlot(name)].intValue, used: used, counts: counts)
+        }
+        let rows = tally.rows
+        self.init(
+            regionCode: region[Slot.regionCode].stringValue ?? "",
+            regionName: region[Slot.regionName].stringValue ?? "",
+            asOf: tally.asOf,
+            institutionCount: rows.count,
+            establishments: StaffingStatistics.establishmentKinds.indices.map { column in rows.reduce(Count()) { $0 + $1.staffing[column] } },
+            unestablished: rows.reduce(0) { $0 + $1.unestablished },
+            leadership: StaffingStatistics.leadershipKinds.indices.map { column in rows.reduce(Count()) { $0 + $1.leadership[column] } },
+            limits: [
+                limit("party_bodies", used: tally.withinLimitByCategory["party_body"] ?? 0, counts: "计入限额的党委工作机关个数"),
+                limit("government_departments", used: tally.withinLimitByCategory["government_department"] ?? 0,
+                      counts: "计入限额的政府工作部门个数"),
+                limit("administrative_staffing", used: tally.approvedAdministrative, counts: "各机构核定的行政编制和政法专项编制之和"),
+                limit("public_service_staffing", used: tally.approvedPublicService, counts: "各机构核定的事业编制之和"),
+            ],
+            categories: tally.categoryRows.keys.sorted().compactMap { tally.categoryRows[$0] },
+            institutions: rows
+        )
+    }
+
+    /// What the statistics keep of a region's institutions, taken one at a time while they are whole: a row each (a few
+    /// numbers, not the roster) and the running totals. A snapshot read as a stream is tallied file by file, the rosters
+    /// freed as it goes, and the tallies of its files joined in file order give the statistics of the snapshot loaded in full.
+    public struct Tally: Sendable {
+        /// The date of the statistics: an institution abolished on or before it is left out.
+        public let asOf: CivilDate
+        fileprivate var rows: [InstitutionRow] = []
+        fileprivate var categoryRows: [Int: CategoryTotal] = [:]
+        fileprivate var withinLimitByCategory: [String: Int] = [:]
+        fileprivate var approvedAdministrative = 0
+        fileprivate var approvedPublicService = 0
+
+        public init(asOf: CivilDate) {
+            self.asOf = asOf
+        }
+
+        /// Institutions tallied so far.
+        public var count: Int { rows.count }
+
+        /// Adds `institutions` (institution records), after those added before.
+        public mutating func add(_ institutions: [Value]) {
+            for value in institutions {
+                guard let institution = value.recordValue else { continue }
+                add(institution)
+            }
+        }
+
+        /// Adds what `other` tallied, after what this one has.
+        public mutating func append(_ other: Tally) {
+            rows.append(contentsOf: other.rows)
+            categoryRows.merge(other.categoryRows) { total, more in
+                var sum = total
+                sum.institutions += more.institutions
+                sum.staffing = sum.staffing + more.staffing
+                sum.unestablished += more.unestablished
+                return sum
+            }
+            withinLimitByCategory.merge(other.withinLimitByCategory, uniquingKeysWith: +)
+            approvedAdministrative += other.approvedAdministrative
+            approvedPublicService += other.approvedPublicService
+        }
+
+        private mutating func add(_ institution: Record) {
+            if let abolished = institution[Slot.abolished].dateValue, abolished <= asOf { return }
+            let columns = Columns.shared
             let approved = institution[Slot.approved].recordValue
             let approvedStaffing = approved?[Slot.approvedStaffing].recordValue
             let approvedLeadership = approved?[Slot.approvedLeadership].recordValue
-            var actualStaffing = Array(repeating: 0, count: establishmentKinds.count)
-            var actualLeaders = Array(repeating: 0, count: leadershipKinds.count)
+            var actualStaffing = Array(repeating: 0, count: StaffingStatistics.establishmentKinds.count)
+            var actualLeaders = Array(repeating: 0, count: StaffingStatistics.leadershipKinds.count)
             var unestablished = 0
             for person in institution[Slot.staff].listValue ?? [] {
                 guard let person = person.recordValue else { continue }
-                if let index = person[Slot.establishment].enumIndex, index < establishmentColumn.count {
-                    if let column = establishmentColumn[index] { actualStaffing[column] += 1 } else { unestablished += 1 }
+                if let index = person[Slot.establishment].enumIndex, index < columns.establishment.count {
+                    if let column = columns.establishment[index] { actualStaffing[column] += 1 } else { unestablished += 1 }
                 }
-                if let index = person[Slot.post].enumIndex, index < postColumn.count, let column = postColumn[index] {
+                if let index = person[Slot.post].enumIndex, index < columns.post.count, let column = columns.post[index] {
                     actualLeaders[column] += 1
                 }
             }
-            let staffing = staffingSlots.indices.map { column in
-                Count(approved: approvedStaffing?[staffingSlots[column]].intValue ?? 0, actual: actualStaffing[column])
+            let staffing = columns.staffingSlots.indices.map { column in
+                Count(approved: approvedStaffing?[columns.staffingSlots[column]].intValue ?? 0, actual: actualStaffing[column])
             }
-            let leadership = leadershipSlots.indices.map { column in
-                Count(approved: approvedLeadership?[leadershipSlots[column]].intValue ?? 0, actual: actualLeaders[column])
+            let leadership = columns.leadershipSlots.indices.map { column in
+                Count(approved: approvedLeadership?[columns.leadershipSlots[column]].intValue ?? 0, actual: actualLeaders[column])
             }
             let categoryIndex = institution[Slot.category].enumIndex ?? -1
             let category = SnapshotSchema.category.cases.indices.contains(categoryIndex) ? SnapshotSchema.category.cases[categoryIndex] : nil
@@ -64,30 +121,22 @@ extension StaffingStatistics {
             approvedAdministrative += staffing[Column.administrative].approved + staffing[Column.politicalLegal].approved
             approvedPublicService += staffing[Column.publicService].approved
         }
+    }
 
-        let limits = region[Slot.limits].recordValue
-        func limit(_ name: String, used: Int, counts: String) -> LimitUse {
-            let field = SnapshotSchema.limits.field(named: name)
-            return LimitUse(name: name, label: field?.label ?? name,
-                            limit: limits?[SnapshotSchema.limits.requiredSlot(name)].intValue, used: used, counts: counts)
-        }
+    /// The roster's enum indexes mapped onto our columns (the schema's order may differ from ours), and the slots read.
+    private struct Columns {
+        let establishment: [Int?]
+        let post: [Int?]
+        let staffingSlots: [Int]
+        let leadershipSlots: [Int]
 
-        self.init(
-            regionCode: region[Slot.regionCode].stringValue ?? "",
-            regionName: region[Slot.regionName].stringValue ?? "",
-            asOf: asOf,
-            institutionCount: rows.count,
-            establishments: establishmentKinds.indices.map { column in rows.reduce(Count()) { $0 + $1.staffing[column] } },
-            unestablished: rows.reduce(0) { $0 + $1.unestablished },
-            leadership: leadershipKinds.indices.map { column in rows.reduce(Count()) { $0 + $1.leadership[column] } },
-            limits: [
-                limit("party_bodies", used: withinLimitByCategory["party_body"] ?? 0, counts: "计入限额的党委工作机关个数"),
-                limit("government_departments", used: withinLimitByCategory["government_department"] ?? 0, counts: "计入限额的政府工作部门个数"),
-                limit("administrative_staffing", used: approvedAdministrative, counts: "各机构核定的行政编制和政法专项编制之和"),
-                limit("public_service_staffing", used: approvedPublicService, counts: "各机构核定的事业编制之和"),
-            ],
-            categories: categoryRows.keys.sorted().compactMap { categoryRows[$0] },
-            institutions: rows
+        static let shared = Columns(
+            establishment: SnapshotSchema.establishment.cases.map { enumCase in
+                StaffingStatistics.establishmentKinds.firstIndex { $0.name == enumCase.name }
+            },
+            post: SnapshotSchema.post.cases.map { enumCase in StaffingStatistics.leadershipKinds.firstIndex { $0.name == enumCase.name } },
+            staffingSlots: StaffingStatistics.establishmentKinds.map { SnapshotSchema.staffing.requiredSlot($0.name) },
+            leadershipSlots: StaffingStatistics.leadershipKinds.map { SnapshotSchema.leadership.requiredSlot($0.name) }
         )
     }
 

@@ -5,6 +5,7 @@ import Reporters
 import RuleSet
 import Schema
 import SnapshotLoader
+import Statistics
 import Testing
 import WorkerPool
 
@@ -111,10 +112,12 @@ private func replace(_ pattern: String, with template: String, in folder: String
                     let engine = AuditEngine(ruleSet: ruleSet, workers: WorkerPool(workers: workers))
                     for date in [nil, CivilDate(parsing: "2031-01-01")] {
                         let expected = reporter.render(engine.audit(date.map { full.with(asOf: $0) } ?? full))
+                        // The statistics (of the html and xlsx reports) tallied on one of the dates: those of the full snapshot.
                         let streamed = try #require(engine.auditStreaming(path: folder, loader: SnapshotLoader(workers: WorkerPool(workers: workers)),
-                                                                          asOf: date),
+                                                                          asOf: date, statistics: date != nil),
                                                     "\(name) did not stream")
                         #expect(reporter.render(streamed.report) == expected, "\(name), \(perFile) a file, \(workers) workers, as of \(String(describing: date))")
+                        #expect(streamed.statistics == date.map { StaffingStatistics(full.with(asOf: $0)) }, "\(name), \(perFile) a file")
                         readAgain += streamed.filesReadAgain
                         // Reading files again is timed on its own, apart from evaluating the rules.
                         #expect((streamed.filesReadAgain > 0) == (streamed.reread > .zero), "\(name)")
@@ -227,9 +230,11 @@ private func replace(_ pattern: String, with template: String, in folder: String
                     let loader = makeLoader(WorkerPool(workers: workers))
                     for date in [nil, CivilDate(parsing: "2031-01-01")] {
                         let expected = reporter.render(engine.audit(date.map { full.with(asOf: $0) } ?? full))
-                        let streamed = try #require(engine.auditStreaming(path: file, loader: loader, asOf: date), "\(name) did not stream")
+                        let streamed = try #require(engine.auditStreaming(path: file, loader: loader, asOf: date, statistics: date != nil),
+                                                    "\(name) did not stream")
                         #expect(reporter.render(streamed.report) == expected,
                                 "\(name), \(way), \(workers) workers, as of \(String(describing: date))")
+                        #expect(streamed.statistics == date.map { StaffingStatistics(full.with(asOf: $0)) }, "\(name), \(way)")
                         readAgain += streamed.filesReadAgain
                         // Reading files again is timed on its own, apart from evaluating the rules.
                         #expect((streamed.filesReadAgain > 0) == (streamed.reread > .zero), "\(name)")

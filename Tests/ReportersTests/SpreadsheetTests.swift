@@ -46,6 +46,78 @@ import Testing
         #expect(Array(bytes.suffix(22).prefix(4)) == [0x50, 0x4B, 0x05, 0x06], "end of central directory")
     }
 
+    /// Entries written in pieces of every size (nothing, a few bytes, many pieces of the writer's 64 KB, text that
+    /// compresses well and bytes that do not) read back the same through Python's zipfile, which checks each CRC; the
+    /// compressible ones are deflated to a fraction of their size.
+    @Test(.enabled(if: PythonJSONSchema.python != nil, "needs python3 to read the zip"))
+    func zipEntriesAreDeflatedAndReadBackTheSame() throws {
+        let rows = (0..<20_000).map { "<row r=\"\($0)\"><c t=\"inlineStr\"><is><t>县交通运输局 \($0 % 97)</t></is></c></row>" }
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let noise = (0..<300_000).map { _ -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 33)
+        }
+        var archive = ZIPArchive()
+        archive.add(path: "empty.txt", contents: [])
+        archive.add(path: "small.txt", contents: Array("abc".utf8))
+        archive.addEntry(path: "rows.xml") { entry in rows.forEach { entry.append($0) } }
+        archive.add(path: "noise.bin", contents: noise)
+        let bytes = archive.finished()
+        let textSize = rows.reduce(0) { $0 + $1.utf8.count }
+        #expect(bytes.count < textSize / 5 + noise.count + 4_096, "the rows compress to well under a fifth")
+
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try TestSupport.write(bytes, to: "a.zip", in: directory)
+        _ = try TestSupport.write(rows.joined(), to: "rows.xml", in: directory)
+        _ = try TestSupport.write(noise, to: "noise.bin", in: directory)
+        let script = """
+        import sys, zipfile, os
+        z = zipfile.ZipFile(sys.argv[1])
+        assert z.testzip() is None
+        folder = os.path.dirname(sys.argv[1])
+        assert z.read("empty.txt") == b""
+        assert z.read("small.txt") == b"abc"
+        assert z.read("rows.xml") == open(os.path.join(folder, "rows.xml"), "rb").read()
+        assert z.read("noise.bin") == open(os.path.join(folder, "noise.bin"), "rb").read()
+        assert z.getinfo("rows.xml").compress_type == zipfile.ZIP_DEFLATED
+        print("ok")
+        """
+        let result = try ExternalTool.run(PythonJSONSchema.python ?? "python3", ["-c", script, path])
+        #expect(result.status == 0 && result.stdout.contains("ok"), "\(result.stdout)\(result.stderr)")
+    }
+
+    /// The audit's workbook makes each findings row as it writes it: the same workbook, byte for byte, as the one written
+    /// from the findings table made whole (the table the CSV report is written from).
+    @Test func findingRowsMadeAsTheyAreWrittenGiveTheWorkbookOfTheWholeTable() throws {
+        let reportCase = try ReportCase.load()
+        #expect(!reportCase.report.findings.isEmpty)
+        let whole = XLSXWorkbook(tables: [SpreadsheetTable.findings(reportCase.report), SpreadsheetTable.statistics(reportCase.statistics)]).data()
+        #expect(reportCase.render(.xlsx) == whole)
+        let sheet = try #require(ZIPReader.entry("xl/worksheets/sheet1.xml", in: whole))
+        #expect(String(decoding: sheet, as: UTF8.self).contains(reportCase.report.findings[0].fingerprint))
+    }
+
+    /// A sheet longer than a worksheet holds: its first rows, then a row that says how many were left out, and the
+    /// dimension, the filter and the workbook's filter range end on that row.
+    @Test func aSheetLongerThanTheLimitIsCutWithANote() throws {
+        let table = SpreadsheetTable(name: "发现", header: ["a", "b"], rows: (1...7).map { [.number($0), .text("x\($0)")] })
+        let bytes = XLSXWorkbook(sheets: [XLSXWorkbook.Sheet(table)], maximumRows: 5).data()
+        let sheet = String(decoding: try #require(ZIPReader.entry("xl/worksheets/sheet1.xml", in: bytes)), as: UTF8.self)
+        #expect(sheet.contains("<dimension ref=\"A1:B5\"/>") && sheet.contains("<autoFilter ref=\"A1:B5\"/>"))
+        #expect(sheet.contains("<c r=\"B4\" t=\"inlineStr\"><is><t xml:space=\"preserve\">x3</t></is></c>"))
+        #expect(!sheet.contains("x4"))
+        #expect(sheet.contains("<row r=\"5\"><c r=\"A5\" t=\"inlineStr\"><is><t xml:space=\"preserve\">……另有 4 行未写入"))
+        #expect(!sheet.contains("<row r=\"6\">"))
+        let workbook = String(decoding: try #require(ZIPReader.entry("xl/workbook.xml", in: bytes)), as: UTF8.self)
+        #expect(workbook.contains("$A$1:$B$5"))
+        // Not cut when it fits: 4 rows and the header in a limit of 5.
+        let fits = XLSXWorkbook(sheets: [XLSXWorkbook.Sheet(SpreadsheetTable(name: "s", header: ["a"], rows: (1...4).map { [.number($0)] }))],
+                                maximumRows: 5).data()
+        let fitting = String(decoding: try #require(ZIPReader.entry("xl/worksheets/sheet1.xml", in: fits)), as: UTF8.self)
+        #expect(fitting.contains("<c r=\"A5\"><v>4</v></c>") && !fitting.contains("未写入"))
+    }
+
     @Test(.enabled(if: PythonJSONSchema.python != nil, "needs python3 to read the zip"))
     func xlsxIsAValidZipOfWellFormedXML() throws {
         let reportCase = try ReportCase.load()

@@ -1,8 +1,10 @@
 import _BianzhiTestSupport
 import Foundation
 import SnapshotLoader
+import Schema
 import Statistics
 import Testing
+import WorkerPool
 
 @Suite struct StaffingStatisticsTests {
     static func sample(_ text: String = SampleSnapshot.text) throws -> StaffingStatistics {
@@ -59,5 +61,37 @@ import Testing
         #expect(statistics.unestablished == 1)
         #expect(statistics.establishments[0].actual == 1)
         #expect(statistics.establishments[0].vacant == 1)
+    }
+
+    /// Tallied as the snapshot streams (a folder file by file, one file in runs or batches of one institution, one and two
+    /// threads, on its date and another): the statistics of the snapshot loaded in full, for the bundled county and every
+    /// case. A snapshot that cannot stream gives nil (the caller loads it in full and reports its problems).
+    @Test func statisticsTalliedWhileStreamingAreThoseOfTheFullSnapshot() throws {
+        var paths = [TestSupport.path("Cases/qinghe-county/snapshot")]
+        let cases = try FileManager.default.contentsOfDirectory(atPath: TestSupport.path("Cases")).sorted()
+        paths += cases.map { TestSupport.path("Cases/\($0)/snapshot.yaml") }.filter { FileManager.default.fileExists(atPath: $0) }
+        var streamed = 0
+        for path in paths {
+            guard let full = SnapshotLoader().load(path: path).snapshot else { continue }
+            for workers in [1, 2] {
+                let loaders = [SnapshotLoader(workers: WorkerPool(workers: workers)),
+                               SnapshotLoader(workers: WorkerPool(workers: workers), splitBytes: 1),
+                               SnapshotLoader(workers: WorkerPool(workers: workers), batchWeight: 1, splitsFiles: false)]
+                for loader in loaders {
+                    for date in [nil, CivilDate(parsing: "2031-01-01")] {
+                        let statistics = try #require(StaffingStatistics.streamed(path: path, loader: loader, asOf: date), "\(path) did not stream")
+                        #expect(statistics == StaffingStatistics(date.map { full.with(asOf: $0) } ?? full), "\(path), \(workers) workers")
+                    }
+                }
+            }
+            streamed += 1
+        }
+        #expect(streamed >= 20)
+
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let broken = try TestSupport.write(SampleSnapshot.replacing("establishment: administrative", with: "establishment: administrativ"),
+                                           to: "broken.yaml", in: directory)
+        #expect(StaffingStatistics.streamed(path: broken, loader: SnapshotLoader()) == nil)
     }
 }

@@ -114,22 +114,24 @@ struct AuditCommand: ParsableCommand {
         let engine = AuditEngine(ruleSet: ruleSet, workers: workers)
         let selection = only.isEmpty ? nil : Set(only)
         // The snapshot is audited as it is read (a folder file by file, one file in batches of institutions), keeping
-        // only what the region's rules need of each institution, unless the report needs the rosters too (the
-        // statistics of html and xlsx) or the rules or the snapshot do not allow it; then it is loaded in full. The
-        // report is the same either way.
+        // only what the region's rules need of each institution (and, for html and xlsx, the statistics tallied as each
+        // file is read), unless the rules or the snapshot do not allow it; then it is loaded in full. The report is the
+        // same either way.
         var loaded: Snapshot
         var report: AuditReport
         let dataDate: CivilDate
         let snapshotRead: ContinuousClock.Instant
         var evaluation: (rules: Duration, filesReadAgain: Int, reread: Duration)?
-        if !reportOptions.format.showsStatistics,
-           let streamed = engine.auditStreaming(path: snapshot, loader: SnapshotLoader(workers: workers), asOf: date,
-                                                only: selection, measuringRules: timings) {
+        let showsStatistics = reportOptions.format.showsStatistics
+        var statistics: StaffingStatistics?
+        if let streamed = engine.auditStreaming(path: snapshot, loader: SnapshotLoader(workers: workers), asOf: date,
+                                                only: selection, measuringRules: timings, statistics: showsStatistics) {
             snapshotRead = clock.now
             loaded = streamed.snapshot
             report = streamed.report
             dataDate = streamed.dataDate
             evaluation = (streamed.evaluation, streamed.filesReadAgain, streamed.reread)
+            statistics = streamed.statistics
         } else {
             loaded = try Loading.snapshot(snapshot, workers: workers, progress: progress)
             snapshotRead = clock.now
@@ -137,6 +139,7 @@ struct AuditCommand: ParsableCommand {
             dataDate = loaded.asOf
             if let date { loaded = loaded.with(asOf: date) }
             report = engine.audit(loaded, only: selection, measuringRules: timings)
+            if showsStatistics { statistics = StaffingStatistics(loaded) }
         }
         let evaluated = clock.now
         if dataDate != report.asOf {
@@ -150,7 +153,7 @@ struct AuditCommand: ParsableCommand {
                                     useColor: reportOptions.format == .text && reportOptions.output == nil && Terminal.useColor(onStandardError: false),
                                     toolVersion: Bianzhi.configuration.version,
                                     rules: RuleDescriptor.describing(ruleSet, region: report.regionCode, only: only.isEmpty ? nil : Set(only)),
-                                    statistics: reportOptions.format.showsStatistics ? StaffingStatistics(loaded) : nil)
+                                    statistics: statistics)
         progress.finish()
         // The report is written as it is made (the JSON report a megabyte at a time: it is never held whole).
         try OutputFile.write(to: reportOptions.output) { sink in

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Reporters
+import SnapshotLoader
 import Statistics
+import WorkerPool
 
 extension StatisticsReporter.Format: ExpressibleByArgument {}
 
@@ -38,7 +40,11 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         try OutputFile.refuseOverwriting(output, inputs: [(snapshot, "快照")])
-        let loaded = try Loading.snapshot(snapshot)
-        try OutputFile.write(StatisticsReporter(StaffingStatistics(loaded)).render(format), to: output)
+        // Tallied as the snapshot is read, the rosters freed file by file; a snapshot that cannot be read so (it has a
+        // problem) is loaded in full, which says where the problem is.
+        let workers = WorkerPool.perProcessor
+        let statistics = try StaffingStatistics.streamed(path: snapshot, loader: SnapshotLoader(workers: workers))
+            ?? StaffingStatistics(Loading.snapshot(snapshot, workers: workers))
+        try OutputFile.write(StatisticsReporter(statistics).render(format), to: output)
     }
 }
