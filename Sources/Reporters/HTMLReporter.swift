@@ -18,8 +18,16 @@ public struct HTMLReporter: Reporter {
     }
 
     public func render(_ report: AuditReport) -> String {
+        var sink = ByteSink()
+        write(report, into: &sink)
+        return String(decoding: sink.bytes, as: UTF8.self)
+    }
+
+    /// Writes the page into `sink` a part at a time, handing it on after each institution's findings: a large report
+    /// never exists whole in memory.
+    public func write(_ report: AuditReport, into sink: inout ByteSink) {
         let title = "机构编制审计报告 · \(report.regionName)（\(report.regionCode)）"
-        var html = """
+        HTMLReporter.append("""
         <!DOCTYPE html>
         <html lang="zh-CN">
         <head>
@@ -32,17 +40,22 @@ public struct HTMLReporter: Reporter {
         </head>
         <body>
 
-        """
-        html += header(report)
-        html += "<main>\n"
-        html += summary(report)
-        html += statisticsSection()
-        html += findings(report)
-        html += failures(report)
-        html += "</main>\n"
-        html += "<footer>由 bianzhi \(h(context.toolVersion)) 生成于 \(h(context.generatedAt))。本报告是一个独立文件，打开时不访问网络。</footer>\n"
-        html += "<script>\(HTMLReporter.script)</script>\n</body>\n</html>\n"
-        return html
+        """, to: &sink)
+        HTMLReporter.append(header(report), to: &sink)
+        HTMLReporter.append("<main>\n", to: &sink)
+        HTMLReporter.append(summary(report), to: &sink)
+        HTMLReporter.append(statisticsSection(), to: &sink)
+        sink.flushIfFull()
+        findings(report, into: &sink)
+        HTMLReporter.append(failures(report), to: &sink)
+        HTMLReporter.append("</main>\n", to: &sink)
+        HTMLReporter.append("<footer>由 bianzhi \(h(context.toolVersion)) 生成于 \(h(context.generatedAt))。本报告是一个独立文件，打开时不访问网络。</footer>\n", to: &sink)
+        HTMLReporter.append("<script>\(HTMLReporter.script)</script>\n</body>\n</html>\n", to: &sink)
+        sink.flushIfFull()
+    }
+
+    private static func append(_ text: String, to sink: inout ByteSink) {
+        sink.bytes.append(contentsOf: text.utf8)
     }
 
     private func h(_ text: String) -> String { Markup.escape(text) }
@@ -241,9 +254,12 @@ public struct HTMLReporter: Reporter {
 
     // MARK: Findings
 
-    private func findings(_ report: AuditReport) -> String {
+    private func findings(_ report: AuditReport, into sink: inout ByteSink) {
         var html = "<section id=\"findings\">\n<h2>三、发现（按机构）</h2>\n"
-        guard !report.findings.isEmpty else { return html + "<p class=\"clean\">未发现违规。</p>\n</section>\n" }
+        guard !report.findings.isEmpty else {
+            HTMLReporter.append(html + "<p class=\"clean\">未发现违规。</p>\n</section>\n", to: &sink)
+            return
+        }
         html += """
         <div class="controls" role="search">
         <label>筛选 <input type="search" id="filter" placeholder="机构、规则、条款、说明……" autocomplete="off"></label>
@@ -264,8 +280,11 @@ public struct HTMLReporter: Reporter {
             html += "<thead><tr><th>规则</th><th>级别与状态</th><th>对象</th><th>说明与数值</th><th>依据</th><th>例外</th></tr></thead><tbody>\n"
             for finding in group.findings { html += row(finding) }
             html += "</tbody></table>\n</section>\n"
+            HTMLReporter.append(html, to: &sink)
+            html = ""
+            sink.flushIfFull()
         }
-        return html + "</section>\n"
+        HTMLReporter.append(html + "</section>\n", to: &sink)
     }
 
     private func row(_ finding: Finding) -> String {
