@@ -224,10 +224,11 @@ final class StreamPlan: Sendable {
         var durations = [Duration](repeating: .zero, count: runs.count)
         institutions.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
+            // Each rule's share is read on the cheap clock (two reads per rule and file; see `AuditVisitor.visit`).
             for index in runs.indices {
-                let start = measuringRules ? ThreadCPUClock.now() : nil
+                let start = measuringRules ? MonotonicClock.now() : nil
                 for position in buffer.indices { runs[index].evaluate(institution: base + position) }
-                if let start { durations[index] += ThreadCPUClock.now() - start }
+                if let start { durations[index] += MonotonicClock.now() - start }
             }
         }
         let missed = runs.contains { $0.lookupMissed }
@@ -301,10 +302,13 @@ struct AuditVisitor: InstitutionVisitor {
         institutions.withUnsafeBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
             if plan.measuringRules {
+                // Each rule's share on the cheap wall clock: two reads per rule and file, and the bundled county has 63
+                // files and 52 rules; on the processor-time clock (a system call each) they added about a quarter to
+                // the evaluation they measured. The visit as a whole is still timed on the processor-time clock.
                 for index in runs.indices {
-                    let start = ThreadCPUClock.now()
+                    let start = MonotonicClock.now()
                     for position in buffer.indices { runs[index].evaluate(institution: base + position) }
-                    durations[index] += ThreadCPUClock.now() - start
+                    durations[index] += MonotonicClock.now() - start
                 }
             } else {
                 for position in buffer.indices {

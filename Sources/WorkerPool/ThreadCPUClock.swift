@@ -15,3 +15,14 @@ public enum ThreadCPUClock {
         return .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec))
     }
 }
+
+/// A monotonic wall clock read without entering the kernel (the system maps it into the process): for timing many short
+/// pieces of work on one thread, where `ThreadCPUClock` (a system call, about 0.35 µs here) would cost more than the
+/// work. Within one piece that the thread runs without waiting, its interval is the piece's processor time.
+public enum MonotonicClock {
+    public static func now() -> Duration {
+        var time = timespec()
+        guard clock_gettime(CLOCK_MONOTONIC, &time) == 0 else { return .zero }
+        return .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec))
+    }
+}
