@@ -6,6 +6,12 @@ import Schema
 import SnapshotLoader
 
 /// One rule evaluated over every subject of its scope.
+/// An evaluation error and the part of the rule where it happened.
+private struct PartError: Error {
+    var error: EvalError
+    var part: RulePart
+}
+
 struct RuleRun {
     /// What is evaluated for each subject, as plain slots and closures. (A class, so that taking it out of
     /// the run copies one reference.)
@@ -39,10 +45,15 @@ struct RuleRun {
             each = rule.each?.evaluate
             eachSlot = rule.bindings.each
             var holds = rule.require.condition
-            for binding in rule.bindings.lets.reversed() {
+            // A named value that cannot be computed says which it is (`require` is known to be the rest).
+            for (index, binding) in rule.bindings.lets.enumerated().reversed() {
                 let (slot, value, then) = (binding.slot, binding.value.evaluate, holds)
                 holds = { frame in
-                    frame.slots[slot] = try value(&frame)
+                    do {
+                        frame.slots[slot] = try value(&frame)
+                    } catch let error as EvalError {
+                        throw PartError(error: error, part: .value(index))
+                    }
                     return try then(&frame)
                 }
             }
@@ -260,24 +271,46 @@ struct RuleRun {
 
     private mutating func evaluate(_ steps: borrowing SubjectSteps, eachSlot: Int?) {
         frame.steps = 0
+        // The part being evaluated, for a failure to say where it stopped (the named values say so themselves).
+        var part = RulePart.when
         do {
             if try !steps.whenFirst(&frame) { return }
             if let each = steps.each, let slot = eachSlot {
+                part = .each
                 guard case .list(let items) = try each(&frame), !items.isEmpty else { return }
                 for item in items {
                     frame.slots[slot] = item
+                    part = .when
                     if try !steps.whenPerElement(&frame) { continue }
-                    try evaluateOne(steps.holds, element: item)
+                    part = .require
+                    try evaluateOne(steps.holds, element: item, part: &part)
                 }
             } else {
                 if try !steps.whenPerElement(&frame) { return }
-                try evaluateOne(steps.holds, element: nil)
+                part = .require
+                try evaluateOne(steps.holds, element: nil, part: &part)
             }
+        } catch let error as PartError {
+            fail(error.error.message, in: error.part)
         } catch let error as EvalError {
-            failures.append(EvaluationFailure(ruleID: rule.id, subject: currentSubject(), message: error.message, ruleLocation: rule.location))
+            fail(error.message, in: part)
         } catch {
-            failures.append(EvaluationFailure(ruleID: rule.id, subject: currentSubject(), message: "\(error)", ruleLocation: rule.location))
+            fail("\(error)", in: part)
         }
+    }
+
+    /// Records that the subject's evaluation stopped in `part`, pointing at where that part is written.
+    private mutating func fail(_ message: String, in part: RulePart) {
+        let name = switch part {
+        case .when: "when"
+        case .each: "each"
+        case .require: "require"
+        case .key: "key"
+        case .message: "message"
+        case .value(let index): rule.bindings.lets.indices.contains(index) ? "let '\(rule.bindings.lets[index].name)'" : "let"
+        }
+        failures.append(EvaluationFailure(ruleID: rule.id, subject: currentSubject(), message: "计算 \(name) 时：\(message)",
+                                          ruleLocation: rule.source.locations[part] ?? rule.location))
     }
 
     /// The record being evaluated (`it`).
@@ -319,20 +352,22 @@ struct RuleRun {
         }
     }
 
-    private mutating func evaluateOne(_ holds: @Sendable (inout EvalFrame) throws -> Bool, element: Value?) throws {
+    private mutating func evaluateOne(_ holds: @Sendable (inout EvalFrame) throws -> Bool, element: Value?, part: inout RulePart) throws {
         guard try !holds(&frame) else { return }
-        try report(element: element)
+        try report(element: element, part: &part)
     }
 
     /// Records a finding for the subject (and element) being evaluated, whose `require` has failed.
-    private mutating func report(element: Value?) throws {
+    private mutating func report(element: Value?, part: inout RulePart) throws {
         let key = rule.key ?? rule.each
+        part = .message
         let message = try rule.message.render(&frame)
         let subject = currentSubject()
         let institution = currentInstitution
         let mark = currentRecord?.mark ?? .none
         var keyText: String?
         if let key, element != nil {
+            part = .key
             let keyValue = rule.key != nil ? try key.evaluate(&frame) : element ?? .null
             let keyType = rule.key?.type ?? rule.each?.type.elementType ?? .string
             keyText = ValueFormatting.text(keyValue, type: keyType)

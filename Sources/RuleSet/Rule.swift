@@ -149,4 +149,37 @@ public struct RuleSource: Sendable {
     public var lets: [(name: String, expression: String)]
     public var require: String
     public var message: String
+    /// Where each part is written: an evaluation that stops says in which.
+    public var locations = RulePartLocations()
+}
+
+/// A part of a rule that is evaluated.
+public enum RulePart: Sendable, Hashable {
+    case when, each, require, key, message
+    /// The named value (`let`) at this position.
+    case value(Int)
+}
+
+/// Where the parts of a rule are written (the start of each expression).
+public struct RulePartLocations: Sendable {
+    public var when: SourceLocation?
+    public var each: SourceLocation?
+    /// One per named value, in order.
+    public var lets: [SourceLocation] = []
+    public var require: SourceLocation?
+    public var key: SourceLocation?
+    public var message: SourceLocation?
+
+    public init() {}
+
+    public subscript(part: RulePart) -> SourceLocation? {
+        switch part {
+        case .when: when
+        case .each: each
+        case .require: require
+        case .key: key
+        case .message: message
+        case .value(let index): lets.indices.contains(index) ? lets[index] : nil
+        }
+    }
 }

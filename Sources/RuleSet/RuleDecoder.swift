@@ -173,9 +173,11 @@ struct RuleDecoder {
         var eachName: String?
         var eachSlot: Int?
         var eachSource: String?
+        var eachNode: YAMLNode?
         if let pair = keys["each"] {
             if case .mapping(let list) = pair.value.kind, list.count == 1, let name = list[0].key.scalar?.value {
                 eachSource = list[0].value.scalar?.value
+                eachNode = list[0].value
                 if let typed = expression(list[0].value, with: &compiler, expecting: nil, what: "each") {
                     if let element = typed.type.elementType, !typed.type.isOptional {
                         each = typed
@@ -197,6 +199,7 @@ struct RuleDecoder {
 
         var lets: [(name: String, slot: Int, type: RuleType, value: Typed)] = []
         var letSources: [(name: String, expression: String)] = []
+        var letNodes: [YAMLNode] = []
         if let pair = keys["let"] {
             if case .mapping(let list) = pair.value.kind {
                 for entry in list {
@@ -209,6 +212,7 @@ struct RuleDecoder {
                     if let typed = expression(entry.value, with: &compiler, expecting: nil, what: "let '\(name)'") {
                         let slot = compiler.declare(name, type: typed.type)
                         lets.append((name, slot, typed.type, typed))
+                        letNodes.append(entry.value)
                     } else {
                         // Declare it anyway so later expressions do not also report it as unknown.
                         compiler.declareFailed(name)
@@ -249,8 +253,14 @@ struct RuleDecoder {
         let bindings = RuleBindings(it: itSlot, institution: institutionSlot, region: regionSlot, asOf: asOfSlot,
                                     institutions: institutionsSlot, coordinationBodies: bodiesSlot, roster: rosterSlot,
                                     each: eachSlot, lets: lets)
-        let source = RuleSource(when: keys["when"]?.value.scalar?.value, each: eachSource, lets: letSources,
+        var source = RuleSource(when: keys["when"]?.value.scalar?.value, each: eachSource, lets: letSources,
                                 require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "")
+        source.locations.when = keys["when"].map { locator.start(of: $0.value) }
+        source.locations.each = eachNode.map { locator.start(of: $0) }
+        source.locations.lets = letNodes.map { locator.start(of: $0) }
+        source.locations.require = requireNode.map { locator.start(of: $0) }
+        source.locations.key = keys["key"].map { locator.start(of: $0.value) }
+        source.locations.message = messageNode.map { locator.start(of: $0) }
         return Rule(id: id, title: title, severity: severity, description: description, scope: scope, pack: pack, regions: nil,
                     location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, whenReadsEach: whenReadsEach, require: require,
                     message: message, citations: citations, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil,

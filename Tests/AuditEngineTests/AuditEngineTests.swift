@@ -334,6 +334,66 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(failures.first?.message.hasSuffix("本机构其余 300 个对象不再计算") == true, "\(failures.first?.message ?? "")")
     }
 
+    /// An evaluation that stops (division by zero, the step limit, …) says in which part of the rule, and points at
+    /// where that part is written: the named value, the condition or the message, not the rule's first line.
+    @Test func aFailurePointsAtThePartWhereTheEvaluationStopped() throws {
+        func failure(_ rule: String, stepLimit: Int = 10_000_000) throws -> EvaluationFailure {
+            let ruleSet = try oneRule(rule)
+            let snapshot = try sampleWith300Persons()
+            let report = AuditEngine(ruleSet: ruleSet, stepLimit: stepLimit).audit(snapshot)
+            return try #require(report.failures.first)
+        }
+        let division = try failure("""
+        - id: T-LOC-001
+          title: 位置
+          severity: error
+          scope: institution
+          let:
+            total: count(it.staff)
+            share: 100 / (total - total)
+          require: share >= 0
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        #expect(division.message == "计算 let 'share' 时：除以零", "\(division.message)")
+        #expect(division.ruleLocation.line == 7 && division.ruleLocation.column == 12, "\(division.ruleLocation)")
+        #expect(division.ruleLocation.path.hasSuffix("t/r.yaml"))
+
+        let runaway = try failure("""
+        - id: T-LOC-002
+          title: 位置
+          severity: error
+          scope: institution
+          when: count(it.staff, a -> count(it.staff, b -> true) > 0) >= 0
+          require: true
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """, stepLimit: 50_000)
+        #expect(runaway.message.hasPrefix("计算 when 时：计算超过步数上限 50000"), "\(runaway.message)")
+        #expect(runaway.ruleLocation.line == 5 && runaway.ruleLocation.column == 9, "\(runaway.ruleLocation)")
+
+        let message = try failure("""
+        - id: T-LOC-003
+          title: 位置
+          severity: error
+          scope: institution
+          require: false
+          message: "共 {100 / (count(it.staff) - count(it.staff))} 人"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        #expect(message.message == "计算 message 时：除以零", "\(message.message)")
+        #expect(message.ruleLocation.line == 6, "\(message.ruleLocation)")
+    }
+
     /// `explain` computes the `each` list once, for its step and for going through it: a step budget that fits
     /// one computation of the list is enough to explain every element.
     @Test func explainComputesTheEachListOnce() throws {
