@@ -98,10 +98,10 @@ extension AuditEngine {
                 for (position, rule) in plan.speculative.enumerated() { parts[rule, default: []].append(outcomes[position]) }
             }
         }
-        var tally: StaffingStatistics.Tally?
+        // A file with no institutions gives no visitor anything: its statistics are those of no institution.
+        var tally = plan.tallies ? StaffingStatistics.Tally(asOf: plan.data.snapshot.asOf) : nil
         for output in streamed.outputs {
-            guard let more = output.tally else { continue }
-            if tally == nil { tally = more } else { tally?.append(more) }
+            if let more = output.tally { tally?.append(more) }
         }
         // The visitors' outcomes are in `parts` now: the rest of what they gathered (a hash per person) is freed, and
         // their findings are the report's alone, moved into it rule by rule.

@@ -9,13 +9,16 @@ extension StaffingStatistics {
     /// Nil when the snapshot cannot be streamed (it has a problem, as far as the stream can tell): load it in full then,
     /// which reports every problem with its location.
     public static func streamed(path: String, loader: SnapshotLoader, asOf: CivilDate? = nil) -> StaffingStatistics? {
+        var date: CivilDate?
         let streamed = loader.stream(path: path) { header -> (projection: RecordProjection, makeVisitor: @Sendable () -> TallyVisitor)? in
-            let date = asOf ?? header.asOf
-            return (RecordProjection.institutions(keeping: [:]), { TallyVisitor(tally: Tally(asOf: date)) })
+            let day = asOf ?? header.asOf
+            date = day
+            return (RecordProjection.institutions(keeping: [:]), { TallyVisitor(tally: Tally(asOf: day)) })
         }
-        guard let streamed, let first = streamed.outputs.first else { return nil }
-        var tally = first
-        for more in streamed.outputs.dropFirst() { tally.append(more) }
+        guard let streamed, let date else { return nil }
+        // A file with no institutions gives no visitor anything: its statistics are those of no institution.
+        var tally = Tally(asOf: date)
+        for more in streamed.outputs { tally.append(more) }
         return StaffingStatistics(region: streamed.snapshot.region, tally: tally)
     }
 }

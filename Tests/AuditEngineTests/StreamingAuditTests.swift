@@ -148,6 +148,22 @@ private func replace(_ pattern: String, with template: String, in folder: String
         #expect(streamed.snapshot.institutions.count == full.institutions.count)
     }
 
+    /// A snapshot file whose institutions list is empty: no file or batch reaches a visitor, and the statistics asked for
+    /// are still those of the snapshot (the region's limits, none used), not missing.
+    @Test func aSnapshotWithoutInstitutionsStillHasItsStatistics() throws {
+        let ruleSet = try projectRules()
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let county = try String(contentsOfFile: TestSupport.path("Cases/clean-county/snapshot.yaml"), encoding: .utf8)
+        let header = try #require(county.range(of: "\ncoordination_bodies:")).lowerBound
+        let path = try TestSupport.write(String(county[..<header]) + "\ninstitutions: []\n", to: "empty.yaml", in: directory)
+        let full = try #require(SnapshotLoader().load(path: path).snapshot)
+        for loader in [SnapshotLoader(), SnapshotLoader(splitsFiles: false)] {
+            let streamed = try #require(AuditEngine(ruleSet: ruleSet).auditStreaming(path: path, loader: loader, statistics: true))
+            #expect(streamed.statistics == StaffingStatistics(full))
+        }
+    }
+
     /// A person on the rosters of two files: the first pass sees one row in each, the files are read again together.
     @Test func aPersonOnTwoFilesRostersIsFoundAcrossThem() throws {
         let ruleSet = try projectRules()

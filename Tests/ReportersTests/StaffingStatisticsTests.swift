@@ -90,6 +90,18 @@ import WorkerPool
 
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
+        // No institutions: the region's limits, none of them used (a file with an empty list gives the visitors nothing).
+        let county = try String(contentsOfFile: TestSupport.path("Cases/clean-county/snapshot.yaml"), encoding: .utf8)
+        let header = try #require(county.range(of: "\ncoordination_bodies:")).lowerBound
+        let empty = try TestSupport.write(String(county[..<header]) + "\ninstitutions: []\n", to: "empty.yaml", in: directory)
+        let none = try #require(SnapshotLoader().load(path: empty).snapshot)
+        #expect(none.institutions.isEmpty)
+        for loader in [SnapshotLoader(), SnapshotLoader(splitsFiles: false)] {
+            let statistics = try #require(StaffingStatistics.streamed(path: empty, loader: loader))
+            #expect(statistics == StaffingStatistics(none))
+            #expect(statistics.institutionCount == 0 && statistics.limits.contains { $0.limit != nil })
+        }
+
         let broken = try TestSupport.write(SampleSnapshot.replacing("establishment: administrative", with: "establishment: administrativ"),
                                            to: "broken.yaml", in: directory)
         #expect(StaffingStatistics.streamed(path: broken, loader: SnapshotLoader()) == nil)
