@@ -13,12 +13,22 @@ public enum ReportOutput {
     /// How many bytes are gathered before they are written: few system calls, little memory.
     public static let chunkSize = 1 << 20
 
-    /// Writes what `body` writes into its sink to standard output. A failure to write (a closed pipe) is ignored, as a
-    /// terminal's would be; the rest of the report is then not made.
-    public static func writeToStandardOutput(chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) rethrows {
-        var sink = ByteSink(chunkSize: chunkSize) { writeAll($0, to: STDOUT_FILENO) }
+    /// Writes what `body` writes into its sink to standard output. Once a write fails the rest is dropped; then the
+    /// error is thrown (`ReportOutputError`, path "标准输出"), unless the reader went away (a closed pipe), which is
+    /// not an error of the report's.
+    public static func writeToStandardOutput(chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) throws {
+        var code: Int32 = 0
+        var sink = ByteSink(chunkSize: chunkSize) { bytes in
+            guard writeAll(bytes, to: STDOUT_FILENO) else {
+                code = errno
+                return false
+            }
+            return true
+        }
         try body(&sink)
-        _ = sink.finish()
+        if !sink.finish(), code != EPIPE {
+            throw ReportOutputError(path: "标准输出", operation: .writeThrough, code: code)
+        }
     }
 
     /// Writes what `body` writes into its sink to the file at `path`, atomically: the bytes go to a temporary file beside

@@ -25,6 +25,12 @@ public struct ReportOutputError: Error, Sendable, Equatable {
     /// The system's error number.
     public var code: Int32
 
+    public init(path: String, operation: Operation, code: Int32) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
+
     /// The system's description of the error, in Chinese for the usual ones.
     public var reason: String {
         switch code {

@@ -162,3 +162,23 @@ import Testing
         #expect(github.stdout.range(of: #"^\d+ passed, 0 failed\n$"#, options: .regularExpression) != nil, "\(github.stdout.suffix(300))")
     }
 }
+
+/// Standard output that cannot be written (a full disk behind `>`; `/dev/full` fails every write with ENOSPC): every
+/// command stops with exit 2 and says so on standard error, instead of crashing (Foundation's FileHandle trapped) or
+/// ending as if the report had been written.
+@Suite struct FullStandardOutputTests {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/dev/full"), "needs /dev/full (Linux)"),
+          arguments: [
+              ["validate", "Rules"], ["validate", "Rules", "--format", "json"], ["check", "Cases/qinghe-county/snapshot"],
+              ["audit", "Cases/qinghe-county/snapshot"], ["audit", "Cases/qinghe-county/snapshot", "--format", "json"],
+              ["audit", "Cases/qinghe-county/snapshot", "--format", "html"], ["stats", "Cases/qinghe-county/snapshot"],
+              ["explain", "GW-ST-001", "QH-JYJ", "Cases/qinghe-county/snapshot"], ["schema", "rules"],
+          ])
+    func aFullStandardOutputIsAnErrorNotACrash(_ arguments: [String]) throws {
+        let quoted = ([CLIRunner.executable] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        let result = try ExternalTool.run("/bin/sh", ["-c", "exec \(quoted) > /dev/full"], in: TestSupport.packageRoot,
+                                          environment: ["NO_COLOR": "1"], timeout: 120)
+        #expect(result.status == 2, "\(arguments): exit \(result.status)\n\(result.stderr.suffix(500))")
+        #expect(result.stderr.contains("无法写入 标准输出：磁盘空间不足"), "\(arguments): \(result.stderr.suffix(500))")
+    }
+}

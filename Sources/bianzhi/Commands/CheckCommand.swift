@@ -27,10 +27,10 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let result = SnapshotLoader().load(path: snapshot)
-        DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: format)
+        try DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: format)
         guard let loaded = result.snapshot else { throw ExitCode(2) }
         if format == .text {
-            Terminal.writeOut(CheckCommand.summary(of: loaded) + "\n")
+            try Terminal.writeOut(CheckCommand.summary(of: loaded) + "\n")
         }
     }
 

@@ -32,9 +32,9 @@ struct CoverageCommand: ParsableCommand {
     func run() throws {
         let coverage = Coverage(ruleSet: try Loading.rules(directory))
         switch format {
-        case .text: Terminal.writeOut(coverage.text())
-        case .json: Terminal.writeOut(coverage.json().rendered() + "\n")
-        case .markdown: Terminal.writeOut(coverage.markdown())
+        case .text: try Terminal.writeOut(coverage.text())
+        case .json: try Terminal.writeOut(coverage.json().rendered() + "\n")
+        case .markdown: try Terminal.writeOut(coverage.markdown())
         }
         let keys = require.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let open = coverage.openArticles(in: keys)

@@ -38,7 +38,7 @@ struct CrossRegionCommand: ParsableCommand {
         } catch {
             var engine = DiagnosticEngine()
             engine.emit(error.diagnostic)
-            DiagnosticOutput.emit(engine, sources: SourceFileSet(), format: .text)
+            try DiagnosticOutput.emit(engine, sources: SourceFileSet(), format: .text)
             throw ExitCode(2)
         }
         let across = Set(ruleSet.rules.filter(\.usesRoster).map(\.id))

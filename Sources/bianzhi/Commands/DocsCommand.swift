@@ -34,6 +34,6 @@ struct DocsCommand: ParsableCommand {
         for page in pages {
             try Data(page.content.utf8).write(to: URL(fileURLWithPath: output + "/" + page.name), options: .atomic)
         }
-        Terminal.writeOut("已生成 \(pages.count) 个文件到 \(output)/\n")
+        try Terminal.writeOut("已生成 \(pages.count) 个文件到 \(output)/\n")
     }
 }

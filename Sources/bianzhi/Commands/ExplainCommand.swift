@@ -73,7 +73,7 @@ struct ExplainCommand: ParsableCommand {
                 }
             }
             if !explanation.citations.isEmpty { lines.append("依据：" + explanation.citations.joined(separator: "；")) }
-            Terminal.writeOut(lines.joined(separator: "\n") + "\n")
+            try Terminal.writeOut(lines.joined(separator: "\n") + "\n")
         }
     }
 }

@@ -43,7 +43,7 @@ extension LedgerCommand {
             let entry = try LedgerSupport.run { () throws(StoreError) in
                 try store.assign(id, owner: owner, deadline: due, plan: plan, at: LedgerSupport.now())
             }
-            Terminal.writeOut("已交办 \(entry.shortID) \(entry.ruleID) \(LedgerText.subject(entry))：责任人 \(owner)，期限 \(due)，状态 \(entry.state.label)\n")
+            try Terminal.writeOut("已交办 \(entry.shortID) \(entry.ruleID) \(LedgerText.subject(entry))：责任人 \(owner)，期限 \(due)，状态 \(entry.state.label)\n")
         }
     }
 
@@ -76,7 +76,7 @@ extension LedgerCommand {
             let entry = try LedgerSupport.run { () throws(StoreError) in
                 try store.verify(id, by: by, note: note, at: LedgerSupport.now())
             }
-            Terminal.writeOut("已销号 \(entry.shortID) \(entry.ruleID) \(LedgerText.subject(entry))：核实人 \(by)\n")
+            try Terminal.writeOut("已销号 \(entry.shortID) \(entry.ruleID) \(LedgerText.subject(entry))：核实人 \(by)\n")
         }
     }
 }

@@ -35,8 +35,8 @@ extension LedgerCommand {
                 try store.diff(from: try store.run(from), to: try store.run(to))
             }
             switch format {
-            case .json: Terminal.writeOut(json(diff).rendered() + "\n")
-            case .text: Terminal.writeOut(text(diff))
+            case .json: try Terminal.writeOut(json(diff).rendered() + "\n")
+            case .text: try Terminal.writeOut(text(diff))
             }
         }
 
@@ -112,7 +112,7 @@ extension LedgerCommand {
                 lines.append("    规则 \(run.ruleSetVersion)（\(run.rulesApplied) 条；\(run.packs)）" + (run.ruleFilter.map { "；只运行 \($0)" } ?? ""))
             }
             if runs.isEmpty { lines.append("台账中还没有记录审计。") }
-            Terminal.writeOut(lines.joined(separator: "\n") + "\n")
+            try Terminal.writeOut(lines.joined(separator: "\n") + "\n")
         }
     }
 }

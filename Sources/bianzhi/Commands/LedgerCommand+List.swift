@@ -48,7 +48,7 @@ extension LedgerCommand {
                 lines.append("")
                 lines.append(contentsOf: LedgerText.block(entry, on: today))
             }
-            Terminal.writeOut(lines.joined(separator: "\n") + "\n")
+            try Terminal.writeOut(lines.joined(separator: "\n") + "\n")
         }
     }
 }

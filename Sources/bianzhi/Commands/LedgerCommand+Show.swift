@@ -56,7 +56,7 @@ extension LedgerCommand {
                 if !details.isEmpty { text += "；" + details.joined(separator: "；") }
                 lines.append(text)
             }
-            Terminal.writeOut(lines.joined(separator: "\n") + "\n")
+            try Terminal.writeOut(lines.joined(separator: "\n") + "\n")
         }
     }
 }

@@ -37,15 +37,15 @@ struct SchemaCommand: ParsableCommand {
     func run() throws {
         if kind == .rules {
             guard format == .jsonSchema else { throw ValidationError("规则文件的参考见 docs/rule-language.md；schema rules 只输出 JSON Schema") }
-            Terminal.writeOut(RuleFileSchema.jsonSchema().rendered() + "\n")
+            try Terminal.writeOut(RuleFileSchema.jsonSchema().rendered() + "\n")
             return
         }
         switch format {
         case .jsonSchema:
             let root: SchemaGenerators.Root = kind == .snapshot ? .snapshot : .institutionFile
-            Terminal.writeOut(SchemaGenerators.jsonSchema(root).rendered() + "\n")
+            try Terminal.writeOut(SchemaGenerators.jsonSchema(root).rendered() + "\n")
         case .markdown:
-            Terminal.writeOut(SchemaGenerators.markdown())
+            try Terminal.writeOut(SchemaGenerators.markdown())
         }
     }
 }

@@ -53,10 +53,10 @@ struct TestCommand: ParsableCommand {
         let failed = outcomes.count - passed
         output += "\(passed) passed, \(failed) failed\n"
         switch format {
-        case .text: Terminal.writeOut(output)
-        case .json: Terminal.writeOut(JSONReporter.render(outcomes: outcomes))
-        case .sarif: Terminal.writeOut(SARIFReporter.render(outcomes: outcomes, toolVersion: Bianzhi.configuration.version))
-        case .github: Terminal.writeOut(GitHubReporter.render(outcomes: outcomes) + "\(passed) passed, \(failed) failed\n")
+        case .text: try Terminal.writeOut(output)
+        case .json: try Terminal.writeOut(JSONReporter.render(outcomes: outcomes))
+        case .sarif: try Terminal.writeOut(SARIFReporter.render(outcomes: outcomes, toolVersion: Bianzhi.configuration.version))
+        case .github: try Terminal.writeOut(GitHubReporter.render(outcomes: outcomes) + "\(passed) passed, \(failed) failed\n")
         }
         if failed > 0 { throw ExitCode(1) }
     }

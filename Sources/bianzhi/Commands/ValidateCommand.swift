@@ -49,22 +49,22 @@ struct ValidateCommand: ParsableCommand {
                                        at: outcome.location, help: "修改示例或规则，使示例的表现与它的标注（compliant / violating）一致"))
             }
         } else {
-            DiagnosticOutput.emit(engine, sources: result.sources, format: .text)
+            try DiagnosticOutput.emit(engine, sources: result.sources, format: .text)
             throw ExitCode(2)
         }
         switch format {
         case .text, .json:
-            DiagnosticOutput.emit(engine, sources: sources, format: format == .json ? .json : .text)
+            try DiagnosticOutput.emit(engine, sources: sources, format: format == .json ? .json : .text)
         case .github:
-            Terminal.writeOut(GitHubReporter.render(diagnostics: engine.sorted))
+            try Terminal.writeOut(GitHubReporter.render(diagnostics: engine.sorted))
         case .sarif:
-            Terminal.writeOut(SARIFReporter.render(diagnostics: engine.sorted, toolVersion: Bianzhi.configuration.version))
+            try Terminal.writeOut(SARIFReporter.render(diagnostics: engine.sorted, toolVersion: Bianzhi.configuration.version))
         }
         let failed = engine.hasErrors || (strict && engine.warningCount > 0)
         if format == .text {
             let rules = result.ruleSet.rules.count
             let examples = result.ruleSet.rules.reduce(0) { $0 + $1.examples.count }
-            Terminal.writeOut(failed
+            try Terminal.writeOut(failed
                 ? "规则有误 (invalid)：\(engine.errorCount) 个错误，\(engine.warningCount) 个警告\n"
                 : "规则有效 (valid)：\(rules) 条规则，\(result.ruleSet.packs.count) 个规则包，\(examples) 个示例全部符合标注；\(engine.warningCount) 个警告\n")
         }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Prints diagnostics in the chosen format: text on standard error, JSON on standard output.
 enum DiagnosticOutput {
-    static func emit(_ engine: DiagnosticEngine, sources: SourceFileSet, format: DiagnosticFormat, progress: ProgressIndicator? = nil) {
+    static func emit(_ engine: DiagnosticEngine, sources: SourceFileSet, format: DiagnosticFormat, progress: ProgressIndicator? = nil) throws {
         switch format {
         case .text:
             let renderer = DiagnosticRenderer(sources: sources, useColor: Terminal.useColor(onStandardError: true))
@@ -19,7 +19,7 @@ enum DiagnosticOutput {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             if let data = try? encoder.encode(DiagnosticReport(engine)) {
-                Terminal.writeOut(String(decoding: data, as: UTF8.self) + "\n")
+                try Terminal.writeOut(String(decoding: data, as: UTF8.self) + "\n")
             }
         }
     }

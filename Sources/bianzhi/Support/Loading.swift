@@ -14,7 +14,7 @@ enum Loading {
                          progress: ProgressIndicator? = nil) throws -> Snapshot {
         let result = SnapshotLoader(workers: workers).load(path: path)
         if result.snapshot == nil || !result.diagnostics.diagnostics.isEmpty {
-            DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: format == .json ? .text : format, progress: progress)
+            try DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: format == .json ? .text : format, progress: progress)
         }
         guard let snapshot = result.snapshot else { throw ExitCode(2) }
         return snapshot
@@ -26,7 +26,7 @@ enum Loading {
                       examples: RuleSet.ExampleReading = .decoded, progress: ProgressIndicator? = nil) throws -> RuleSet {
         let result = RuleSet.load(directory: directory, workers: workers, examples: examples)
         if result.diagnostics.hasErrors {
-            DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: .text, progress: progress)
+            try DiagnosticOutput.emit(result.diagnostics, sources: result.sources, format: .text, progress: progress)
             if result.diagnostics.diagnostics.contains(where: { $0.id == "rules.notFound" || $0.id == "rules.notAFolder" }) {
                 Terminal.writeError("没有读到规则：\(directory) 不是规则文件夹 (no rules folder at \(directory))\n", clearing: progress)
                 throw ExitCode(2)

@@ -46,12 +46,12 @@ enum OutputFile {
     /// Writes what `body` writes into its sink to `path` (or standard output), as `write(_:to:)` does, while it is
     /// written: about a megabyte at a time, so that a report written piece by piece is never held whole.
     static func write(to path: String?, _ body: (inout ByteSink) -> Void) throws {
-        guard let path, path != "-" else {
-            ReportOutput.writeToStandardOutput(body)
-            return
-        }
         do {
-            try ReportOutput.write(toFile: path, body)
+            if let path, path != "-" {
+                try ReportOutput.write(toFile: path, body)
+            } else {
+                try ReportOutput.writeToStandardOutput(body)
+            }
         } catch let error as ReportOutputError {
             Terminal.writeError("error: \(error.message)\n")
             throw ExitCode(2)

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Reporters
 
 /// A one-line progress display on standard error for long runs: the step, how many steps of how
 /// many, a spinner and the time taken. It shows only when standard error is a terminal, `--quiet`
@@ -71,7 +72,7 @@ final class ProgressIndicator: @unchecked Sendable {
 
     private func clearLocked() {
         guard visible else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        _ = ReportOutput.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
         visible = false
     }
 
@@ -91,7 +92,7 @@ final class ProgressIndicator: @unchecked Sendable {
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
                 let tenths = Int(elapsed * 10)
                 let line = "\r\u{1B}[K\(ProgressIndicator.frames[frame]) [\(bar)] \(stepNumber)/\(stepCount) \(step) \(tenths / 10).\(tenths % 10)s"
-                FileHandle.standardError.write(Data(line.utf8))
+                _ = ReportOutput.writeAll(Array(line.utf8), to: STDERR_FILENO)
                 visible = true
             }
             lock.unlock()
