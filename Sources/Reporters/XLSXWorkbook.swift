@@ -37,28 +37,39 @@ struct XLSXWorkbook {
     /// Excel's limit of rows in a worksheet.
     static let excelMaximumRows = 1_048_576
 
-    init(sheets: [Sheet], maximumRows: Int = XLSXWorkbook.excelMaximumRows) {
+    /// What the workbook may hold before compression (ZIP's 4 GiB unless a test asks for less).
+    var maximumSize: Int
+
+    init(sheets: [Sheet], maximumRows: Int = XLSXWorkbook.excelMaximumRows, maximumSize: Int = ZIPArchive.maximumSize) {
         self.sheets = sheets
         self.maximumRows = max(3, maximumRows)
+        self.maximumSize = maximumSize
     }
 
     init(tables: [SpreadsheetTable]) {
         self.init(sheets: tables.map(Sheet.init))
     }
 
+    /// The workbook, compressed; stored instead should zlib fail (out of memory), rather than a broken file.
     func data() -> [UInt8] {
-        var archive = ZIPArchive()
+        let compressed = archive(compressing: true)
+        return compressed.compressionFailed ? archive(compressing: false).finished() : compressed.finished()
+    }
+
+    private func archive(compressing: Bool) -> ZIPArchive {
+        var archive = ZIPArchive(compresses: compressing)
         archive.add(path: "[Content_Types].xml", contents: Array(contentTypes.utf8))
         archive.add(path: "_rels/.rels", contents: Array(XLSXWorkbook.packageRelationships.utf8))
         archive.add(path: "xl/workbook.xml", contents: Array(workbook.utf8))
         archive.add(path: "xl/_rels/workbook.xml.rels", contents: Array(workbookRelationships.utf8))
         archive.add(path: "xl/styles.xml", contents: Array(XLSXWorkbook.styles.utf8))
         for (index, sheet) in sheets.enumerated() {
+            let budget = maximumSize - archive.contentSize
             archive.addEntry(path: "xl/worksheets/sheet\(index + 1).xml") { entry in
-                worksheet(sheet, filtered: index == 0, into: &entry)
+                worksheet(sheet, filtered: index == 0, budget: budget, into: &entry)
             }
         }
-        return archive.finished()
+        return archive
     }
 
     private static let header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -124,7 +135,11 @@ struct XLSXWorkbook {
         min(sheet.rowCount + 1, maximumRows)
     }
 
-    private func worksheet(_ sheet: Sheet, filtered: Bool, into xml: inout ZIPEntryWriter) {
+    /// Writes `sheet` as a worksheet of at most `budget` bytes (before compression). Rows that would go past it are left
+    /// out and counted in a note, as rows past the limit of rows are: only a snapshot made to break the report has such
+    /// rows (cells are clipped to Excel's 32,767 characters, so a row is at most a few MB). The dimension and the filter
+    /// range then reach past the last row, which spreadsheet programs accept.
+    private func worksheet(_ sheet: Sheet, filtered: Bool, budget: Int, into xml: inout ZIPEntryWriter) {
         typealias X = XLSXWorkbook
         // Rows of the sheet written, and whether a note takes the place of the rest.
         let cut = sheet.rowCount + 1 > maximumRows
@@ -143,11 +158,17 @@ struct XLSXWorkbook {
         }
         xml.append("<sheetData>")
         X.row(1, sheet.header.map(SpreadsheetCell.text), style: 1, into: &xml)
+        var rowsWritten = written
         for index in 0..<written {
+            if xml.size > budget - (1 << 24) {
+                rowsWritten = index
+                X.row(index + 2, [.text("……另有 \(sheet.rowCount - index) 行未写入（工作簿超过 4 GB 的上限）")], style: 0, into: &xml)
+                break
+            }
             let cells = sheet.row(index)
             if !cells.isEmpty { X.row(index + 2, cells, style: 0, into: &xml) }
         }
-        if cut {
+        if cut, rowsWritten == written {
             X.row(written + 2, [.text("……另有 \(sheet.rowCount - written) 行未写入（超过工作表的行数上限）")], style: 0, into: &xml)
         }
         xml.append("</sheetData>")
@@ -172,11 +193,29 @@ struct XLSXWorkbook {
                 xml.append("<c r=\"\(reference)\"\(styleAttribute)><v>\(value)</v></c>")
             case .text:
                 xml.append("<c r=\"\(reference)\"\(styleAttribute) t=\"inlineStr\"><is><t xml:space=\"preserve\">")
-                xml.append(Markup.escape(cell.neutralized))
+                xml.append(Markup.escape(clipped(cell.neutralized)))
                 xml.append("</t></is></c>")
             }
         }
         xml.append("</row>")
+    }
+
+    /// The most characters a cell holds (Excel's limit, in UTF-16 units).
+    static let maximumCellLength = 32_767
+
+    /// `text`, cut to what a cell holds, with a note saying so when it is cut.
+    static func clipped(_ text: String) -> String {
+        guard text.utf16.count > maximumCellLength else { return text }
+        let note = "……（超过单元格的字数上限，已截断）"
+        var kept = 0
+        var end = text.startIndex
+        for index in text.indices {
+            let length = text[index].utf16.count
+            if kept + length > maximumCellLength - note.utf16.count { break }
+            kept += length
+            end = text.index(after: index)
+        }
+        return String(text[..<end]) + note
     }
 
     /// The column letters of a 1-based column number: 1 → A, 27 → AA.

@@ -2,7 +2,8 @@ import CZlib
 
 /// A minimal ZIP writer for Office Open XML packages: entries compressed with deflate (through the system's zlib) and
 /// their CRC-32, UTF-8 names and a fixed timestamp (1980-01-01 00:00), so the same entries give the same bytes.
-/// Entries and the archive must stay under 4 GiB (no ZIP64); callers bound their sizes.
+/// Entries and the archive must stay under 4 GiB (no ZIP64): callers bound what they write (`XLSXWorkbook` keeps a
+/// whole workbook under `maximumSize`, counted before compression).
 ///
 /// An entry is written a piece at a time (`addEntry`): what is written is compressed as it comes, so only the compressed
 /// bytes are held, never the whole of a large worksheet.
@@ -10,6 +11,20 @@ struct ZIPArchive {
     private var bytes: [UInt8] = []
     private var central: [UInt8] = []
     private var count = 0
+    /// What the entries added so far hold, before compression.
+    private(set) var contentSize = 0
+    /// Whether entries are compressed (or stored as they are).
+    let compresses: Bool
+    /// Whether zlib failed on an entry (out of memory): that entry's data is not usable, and the archive must be made
+    /// again without compression.
+    private(set) var compressionFailed = false
+    /// What entries may hold together, before compression, for the archive to stay within ZIP's 32-bit sizes and offsets
+    /// even stored: 4 GiB less room for the headers.
+    static let maximumSize = Int(UInt32.max) - (1 << 24)
+
+    init(compresses: Bool = true) {
+        self.compresses = compresses
+    }
 
     /// DOS date for 1980-01-01, time 00:00:00.
     private static let dosDate: UInt16 = (0 << 9) | (1 << 5) | 1
@@ -24,9 +39,11 @@ struct ZIPArchive {
 
     /// Adds an entry whose contents `write` gives, a piece at a time.
     mutating func addEntry(path: String, _ write: (inout ZIPEntryWriter) -> Void) {
-        var entry = ZIPEntryWriter()
+        var entry = ZIPEntryWriter(compressing: compresses)
         write(&entry)
-        let (data, crc, size, method) = entry.finished()
+        let (data, crc, size, method, failed) = entry.finished()
+        if failed { compressionFailed = true }
+        contentSize += size
         let name = Array(path.utf8)
         let offset = UInt32(truncatingIfNeeded: bytes.count)
         let compressedSize = UInt32(truncatingIfNeeded: data.count)
@@ -103,14 +120,19 @@ struct ZIPArchive {
 struct ZIPEntryWriter {
     private var pending: [UInt8] = []
     private var output: [UInt8] = []
-    private let deflater = Deflater()
+    private let deflater: Deflater?
     private var crc: UInt32 = 0
-    private var size = 0
+    private var written = 0
+    private var failed = false
     private static let pieceSize = 1 << 16
 
-    init() {
+    init(compressing: Bool) {
+        deflater = compressing ? Deflater.make() : nil
         pending.reserveCapacity(ZIPEntryWriter.pieceSize + 4_096)
     }
+
+    /// The bytes written so far, before compression.
+    var size: Int { written + pending.count }
 
     mutating func append(_ text: String) {
         pending.append(contentsOf: text.utf8)
@@ -125,18 +147,23 @@ struct ZIPEntryWriter {
     private mutating func flush() {
         pending.withUnsafeBytes { piece in
             crc = Deflater.crc32(crc, piece)
-            size += piece.count
-            if let deflater { deflater.compress(piece, into: &output) } else { output.append(contentsOf: piece) }
+            written += piece.count
+            if let deflater {
+                if !failed, !deflater.compress(piece, into: &output) { failed = true }
+            } else {
+                output.append(contentsOf: piece)
+            }
         }
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// The entry's data (compressed or stored), the CRC-32 and size of its contents, and the ZIP method (8 deflate, 0 stored).
-    consuming func finished() -> (data: [UInt8], crc: UInt32, size: Int, method: UInt16) {
+    /// The entry's data (compressed or stored), the CRC-32 and size of its contents, the ZIP method (8 deflate, 0 stored),
+    /// and whether compressing failed (the data is then not the contents').
+    consuming func finished() -> (data: [UInt8], crc: UInt32, size: Int, method: UInt16, failed: Bool) {
         flush()
-        guard let deflater else { return (output, crc, size, 0) }
-        deflater.finish(into: &output)
-        return (output, crc, size, 8)
+        guard let deflater else { return (output, crc, written, 0, false) }
+        if !failed, !deflater.finish(into: &output) { failed = true }
+        return (output, crc, written, 8, failed)
     }
 }
 
@@ -145,15 +172,21 @@ final class Deflater {
     private let stream: UnsafeMutablePointer<z_stream>
     private var scratch = [UInt8](repeating: 0, count: 1 << 16)
 
-    /// Nil when zlib cannot start (no memory).
-    init?() {
-        stream = .allocate(capacity: 1)
+    /// A deflater, or nil when zlib cannot start (no memory). The stream is started before the object exists, so that
+    /// `deinit` only ever ends a stream that was started.
+    static func make() -> Deflater? {
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
         stream.initialize(to: z_stream())
         // Level 6 (zlib's default), deflate, 2^15 window without a zlib header (-15), memory level 8, default strategy.
         guard deflateInit2_(stream, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             stream.deallocate()
             return nil
         }
+        return Deflater(started: stream)
+    }
+
+    private init(started stream: UnsafeMutablePointer<z_stream>) {
+        self.stream = stream
     }
 
     deinit {
@@ -161,9 +194,9 @@ final class Deflater {
         stream.deallocate()
     }
 
-    /// Compresses `input`, appending what zlib gives back to `output`.
-    func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) {
-        guard let base = input.baseAddress else { return }
+    /// Compresses `input`, appending what zlib gives back to `output`; false when zlib failed (its state is broken).
+    func compress(_ input: UnsafeRawBufferPointer, into output: inout [UInt8]) -> Bool {
+        guard let base = input.baseAddress else { return true }
         var offset = 0
         // zlib takes at most 2^32 - 1 bytes a call.
         while offset < input.count {
@@ -172,17 +205,22 @@ final class Deflater {
             stream.pointee.avail_in = uInt(length)
             // With no flush, zlib takes all the input once it has room to put out what it made of it; it fails only when
             // its state is broken, and then gives no progress to wait for.
-            while stream.pointee.avail_in > 0, run(Z_NO_FLUSH, into: &output) == Z_OK {}
+            while stream.pointee.avail_in > 0 {
+                guard run(Z_NO_FLUSH, into: &output) == Z_OK else { return false }
+            }
             offset += length
         }
+        return true
     }
 
-    /// Ends the stream, appending its last bytes to `output`.
-    func finish(into output: inout [UInt8]) {
+    /// Ends the stream, appending its last bytes to `output`; false when zlib failed.
+    func finish(into output: inout [UInt8]) -> Bool {
         stream.pointee.next_in = nil
         stream.pointee.avail_in = 0
         // Z_OK while there is more to put out, Z_STREAM_END when done (anything else: a broken state, nothing more to get).
-        while run(Z_FINISH, into: &output) == Z_OK {}
+        var status = Z_OK
+        while status == Z_OK { status = run(Z_FINISH, into: &output) }
+        return status == Z_STREAM_END
     }
 
     private func run(_ flush: Int32, into output: inout [UInt8]) -> Int32 {

@@ -118,6 +118,48 @@ import Testing
         #expect(fitting.contains("<c r=\"A5\"><v>4</v></c>") && !fitting.contains("未写入"))
     }
 
+    /// A cell longer than Excel's 32,767 characters is cut, with a note, without splitting a character that takes two
+    /// UTF-16 units; one that fits is written whole.
+    @Test func cellsAreClippedToWhatExcelHolds() {
+        let fits = String(repeating: "编", count: 32_767)
+        #expect(XLSXWorkbook.clipped(fits) == fits)
+        let long = String(repeating: "a😀", count: 20_000)
+        let clipped = XLSXWorkbook.clipped(long)
+        #expect(clipped.utf16.count <= 32_767 && clipped.utf16.count > 32_700, "\(clipped.utf16.count)")
+        #expect(clipped.hasSuffix("……（超过单元格的字数上限，已截断）"))
+        #expect(long.hasPrefix(String(clipped.dropLast("……（超过单元格的字数上限，已截断）".count))))
+        let table = SpreadsheetTable(name: "s", header: ["a"], rows: [[.text(String(repeating: "x", count: 40_000))]])
+        let sheet = String(decoding: ZIPReader.entry("xl/worksheets/sheet1.xml", in: XLSXWorkbook(tables: [table]).data()) ?? [], as: UTF8.self)
+        #expect(sheet.contains(String(repeating: "x", count: 32_000)) && !sheet.contains(String(repeating: "x", count: 32_767)))
+        #expect(sheet.contains("已截断"))
+    }
+
+    /// A workbook is kept within what a ZIP without its 64-bit extension holds: rows that would take it past the size
+    /// are left out and counted in a note (here with a small size; the real one is 4 GB).
+    @Test func rowsPastTheWorkbookSizeAreLeftOutWithANote() throws {
+        let rows: [[SpreadsheetCell]] = (0..<2_000).map { [.number($0), .text(String(repeating: "县交通运输局", count: 20))] }
+        let bytes = XLSXWorkbook(sheets: [XLSXWorkbook.Sheet(SpreadsheetTable(name: "s", header: ["a", "b"], rows: rows))],
+                                 maximumSize: (1 << 24) + 100_000).data()
+        let sheet = String(decoding: try #require(ZIPReader.entry("xl/worksheets/sheet1.xml", in: bytes)), as: UTF8.self)
+        #expect(sheet.contains("行未写入（工作簿超过 4 GB 的上限）"))
+        #expect(sheet.utf8.count < 100_000 + 20_000, "\(sheet.utf8.count)")
+        #expect(sheet.hasSuffix("</worksheet>"), "still a whole worksheet")
+        // The rows written and the note add up to the table.
+        let written = sheet.components(separatedBy: "<row ").count - 1 - 2  // less the header and the note
+        #expect(sheet.contains("……另有 \(2_000 - written) 行未写入"), "\(written)")
+    }
+
+    /// Entries stored rather than compressed (what the workbook falls back to should zlib fail) read back the same.
+    @Test func storedEntriesReadBackTheSame() throws {
+        var archive = ZIPArchive(compresses: false)
+        archive.add(path: "a.txt", contents: Array("abc".utf8))
+        archive.addEntry(path: "b.xml") { entry in (0..<5_000).forEach { entry.append("<r>\($0)</r>") } }
+        let entries = try #require(ZIPReader.entries(archive.finished()))
+        #expect(entries.map(\.name) == ["a.txt", "b.xml"])
+        #expect(entries[0].contents == Array("abc".utf8))
+        #expect(entries[1].contents == Array((0..<5_000).map { "<r>\($0)</r>" }.joined().utf8))
+    }
+
     @Test(.enabled(if: PythonJSONSchema.python != nil, "needs python3 to read the zip"))
     func xlsxIsAValidZipOfWellFormedXML() throws {
         let reportCase = try ReportCase.load()
