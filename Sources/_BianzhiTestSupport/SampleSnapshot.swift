@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small valid snapshot that tests mutate one line at a time.
 public enum SampleSnapshot {
     public static let text = """
@@ -41,6 +43,16 @@ public enum SampleSnapshot {
       - {rule: "*", subject: QH-JTJ, document_number: 青编〔2023〕5号, authority: {level: city, body: staffing_committee}, until: 2025-12-31, reason: 改革过渡期}
 
     """
+
+    /// The header of `Cases/clean-county` (its date, region and limits) with an empty list of institutions and no
+    /// coordination bodies: a valid snapshot file with nothing to audit.
+    public static func cleanCountyWithoutInstitutions() throws -> String {
+        let county = try String(contentsOfFile: TestSupport.path("Cases/clean-county/snapshot.yaml"), encoding: .utf8)
+        guard let header = county.range(of: "\ncoordination_bodies:")?.lowerBound else {
+            preconditionFailure("Cases/clean-county/snapshot.yaml has no coordination_bodies")
+        }
+        return String(county[..<header]) + "\ninstitutions: []\n"
+    }
 
     /// The sample with the first occurrence of `old` replaced by `new`.
     public static func replacing(_ old: String, with new: String) -> String {

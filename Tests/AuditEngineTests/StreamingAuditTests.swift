@@ -154,9 +154,7 @@ private func replace(_ pattern: String, with template: String, in folder: String
         let ruleSet = try projectRules()
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let county = try String(contentsOfFile: TestSupport.path("Cases/clean-county/snapshot.yaml"), encoding: .utf8)
-        let header = try #require(county.range(of: "\ncoordination_bodies:")).lowerBound
-        let path = try TestSupport.write(String(county[..<header]) + "\ninstitutions: []\n", to: "empty.yaml", in: directory)
+        let path = try TestSupport.write(SampleSnapshot.cleanCountyWithoutInstitutions(), to: "empty.yaml", in: directory)
         let full = try #require(SnapshotLoader().load(path: path).snapshot)
         for loader in [SnapshotLoader(), SnapshotLoader(splitsFiles: false)] {
             let streamed = try #require(AuditEngine(ruleSet: ruleSet).auditStreaming(path: path, loader: loader, statistics: true))

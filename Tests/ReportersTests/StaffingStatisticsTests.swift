@@ -91,9 +91,7 @@ import WorkerPool
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // No institutions: the region's limits, none of them used (a file with an empty list gives the visitors nothing).
-        let county = try String(contentsOfFile: TestSupport.path("Cases/clean-county/snapshot.yaml"), encoding: .utf8)
-        let header = try #require(county.range(of: "\ncoordination_bodies:")).lowerBound
-        let empty = try TestSupport.write(String(county[..<header]) + "\ninstitutions: []\n", to: "empty.yaml", in: directory)
+        let empty = try TestSupport.write(SampleSnapshot.cleanCountyWithoutInstitutions(), to: "empty.yaml", in: directory)
         let none = try #require(SnapshotLoader().load(path: empty).snapshot)
         #expect(none.institutions.isEmpty)
         for loader in [SnapshotLoader(), SnapshotLoader(splitsFiles: false)] {
