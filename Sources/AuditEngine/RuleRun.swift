@@ -5,13 +5,13 @@ import RuleSet
 import Schema
 import SnapshotLoader
 
-/// One rule evaluated over every subject of its scope.
 /// An evaluation error and the part of the rule where it happened.
 private struct PartError: Error {
     var error: EvalError
     var part: RulePart
 }
 
+/// One rule evaluated over every subject of its scope.
 struct RuleRun {
     /// What is evaluated for each subject, as plain slots and closures. (A class, so that taking it out of
     /// the run copies one reference.)

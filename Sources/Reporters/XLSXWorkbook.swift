@@ -158,17 +158,17 @@ struct XLSXWorkbook {
         }
         xml.append("<sheetData>")
         X.row(1, sheet.header.map(SpreadsheetCell.text), style: 1, into: &xml)
-        var rowsWritten = written
+        var full = false
         for index in 0..<written {
             if xml.size > budget - (1 << 24) {
-                rowsWritten = index
+                full = true
                 X.row(index + 2, [.text("……另有 \(sheet.rowCount - index) 行未写入（工作簿超过 4 GB 的上限）")], style: 0, into: &xml)
                 break
             }
             let cells = sheet.row(index)
             if !cells.isEmpty { X.row(index + 2, cells, style: 0, into: &xml) }
         }
-        if cut, rowsWritten == written {
+        if cut, !full {
             X.row(written + 2, [.text("……另有 \(sheet.rowCount - written) 行未写入（超过工作表的行数上限）")], style: 0, into: &xml)
         }
         xml.append("</sheetData>")

@@ -54,9 +54,6 @@ extension StaffingStatistics {
             self.asOf = asOf
         }
 
-        /// Institutions tallied so far.
-        public var count: Int { rows.count }
-
         /// Adds `institutions` (institution records), after those added before.
         public mutating func add(_ institutions: [Value]) {
             for value in institutions {
