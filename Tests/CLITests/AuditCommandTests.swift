@@ -214,3 +214,21 @@ import Testing
         #expect(result.status == 0, "\(result.stdout)")
     }
 }
+
+/// The README shows the start of what its first command prints: it must be what the command prints.
+@Suite struct ReadmeExampleTests {
+    @Test func theReadmeShowsWhatTheFirstCommandPrints() throws {
+        let readme = try String(contentsOfFile: TestSupport.path("README.md"), encoding: .utf8)
+        let marker = try #require(readme.range(of: "第一条命令读取"))
+        let after = readme[marker.upperBound...]
+        let start = try #require(after.range(of: "```\n"))
+        let end = try #require(after[start.upperBound...].range(of: "```"))
+        let shown = after[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init).filter { $0 != "……" && !$0.isEmpty }
+        #expect(shown.count >= 5)
+        let result = try CLIRunner.run(["audit", "Cases/qinghe-county/snapshot"])
+        #expect(result.status == 1)
+        let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+        #expect(Array(printed.prefix(shown.count)) == shown)
+    }
+}
