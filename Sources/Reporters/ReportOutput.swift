@@ -13,9 +13,9 @@ public enum ReportOutput {
     /// How many bytes are gathered before they are written: few system calls, little memory.
     public static let chunkSize = 1 << 20
 
-    /// Writes what `body` writes into its sink to standard output. Once a write fails the rest is dropped; then the
-    /// error is thrown (`ReportOutputError`, path "标准输出"), unless the reader went away (a closed pipe), which is
-    /// not an error of the report's.
+    /// Writes what `body` writes into its sink to standard output. Once a write fails the rest is dropped, and the error
+    /// is thrown (`ReportOutputError`, `.standardOutput`): a full disk behind `>`, or a reader that went away (a closed
+    /// pipe, when the broken-pipe signal is ignored; otherwise that signal ends the process first).
     public static func writeToStandardOutput(chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) throws {
         var code: Int32 = 0
         var sink = ByteSink(chunkSize: chunkSize) { bytes in
@@ -26,8 +26,8 @@ public enum ReportOutput {
             return true
         }
         try body(&sink)
-        if !sink.finish(), code != EPIPE {
-            throw ReportOutputError(path: "标准输出", operation: .writeThrough, code: code)
+        if !sink.finish() {
+            throw ReportOutputError(path: "-", operation: .standardOutput, code: code)
         }
     }
 

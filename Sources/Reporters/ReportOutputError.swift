@@ -17,6 +17,8 @@ public struct ReportOutputError: Error, Sendable, Equatable {
         case resolveLink
         /// Writing to a device or a named pipe, which is written in place.
         case writeThrough
+        /// Writing to standard output (what the command did besides, such as recording in the ledger, stands).
+        case standardOutput
     }
 
     /// The report's path.
@@ -42,6 +44,7 @@ public struct ReportOutputError: Error, Sendable, Equatable {
         case EISDIR: "这是一个文件夹，请给出报告的文件名"
         case ENOTDIR: "路径中有一段不是文件夹"
         case EIO: "读写设备出错"
+        case EPIPE: "读取输出的程序已经退出（管道已关闭）"
         default: String(cString: strerror(code))
         }
     }
@@ -54,6 +57,7 @@ public struct ReportOutputError: Error, Sendable, Equatable {
         case .rename: "无法写入 \(path)：\(reason) (cannot write the report)"
         case .resolveLink: "无法写入 \(path)：这是符号链接，它指向的文件所在的文件夹不存在或无法访问（\(reason)）(cannot write the report)"
         case .writeThrough: "无法写入 \(path)：\(reason)，报告没有写完 (cannot write the report)"
+        case .standardOutput: "无法写入标准输出：\(reason)，输出没有写完 (cannot write to standard output)"
         }
     }
 }

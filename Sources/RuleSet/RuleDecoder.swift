@@ -255,12 +255,14 @@ struct RuleDecoder {
                                     each: eachSlot, lets: lets)
         var source = RuleSource(when: keys["when"]?.value.scalar?.value, each: eachSource, lets: letSources,
                                 require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "")
-        source.locations.when = keys["when"].map { locator.start(of: $0.value) }
-        source.locations.each = eachNode.map { locator.start(of: $0) }
-        source.locations.lets = letNodes.map { locator.start(of: $0) }
-        source.locations.require = requireNode.map { locator.start(of: $0) }
-        source.locations.key = keys["key"].map { locator.start(of: $0.value) }
-        source.locations.message = messageNode.map { locator.start(of: $0) }
+        // Where each expression's text starts: inside the quotes or the block, as compile errors point.
+        func start(_ node: YAMLNode) -> SourceLocation { locator.location(ofOffset: 0, in: node) }
+        source.locations.when = keys["when"].map { start($0.value) }
+        source.locations.each = eachNode.map(start)
+        source.locations.lets = letNodes.map(start)
+        source.locations.require = requireNode.map(start)
+        source.locations.key = keys["key"].map { start($0.value) }
+        source.locations.message = messageNode.map(start)
         return Rule(id: id, title: title, severity: severity, description: description, scope: scope, pack: pack, regions: nil,
                     location: locator.start(of: node), each: each, eachName: eachName, key: key, when: when, whenReadsEach: whenReadsEach, require: require,
                     message: message, citations: citations, effectiveFrom: effectiveFrom, effectiveUntil: effectiveUntil,

@@ -391,7 +391,26 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
             violating: [{findings: 1}]
         """)
         #expect(message.message == "计算 message 时：除以零", "\(message.message)")
-        #expect(message.ruleLocation.line == 6, "\(message.ruleLocation)")
+        // Inside the quotes, where the text starts (as compile errors point).
+        #expect(message.ruleLocation.line == 6 && message.ruleLocation.column == 13, "\(message.ruleLocation)")
+
+        // A block scalar: the expression's first line, not the `|` on the key's line.
+        let block = try failure("""
+        - id: T-LOC-004
+          title: 位置
+          severity: error
+          scope: institution
+          when: |
+            100 / (count(it.staff) - count(it.staff)) > 0
+          require: true
+          message: "x"
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+        #expect(block.message == "计算 when 时：除以零", "\(block.message)")
+        #expect(block.ruleLocation.line == 6 && block.ruleLocation.column == 5, "\(block.ruleLocation)")
     }
 
     /// `explain` computes the `each` list once, for its step and for going through it: a step budget that fits

@@ -179,6 +179,6 @@ import Testing
         let result = try ExternalTool.run("/bin/sh", ["-c", "exec \(quoted) > /dev/full"], in: TestSupport.packageRoot,
                                           environment: ["NO_COLOR": "1"], timeout: 120)
         #expect(result.status == 2, "\(arguments): exit \(result.status)\n\(result.stderr.suffix(500))")
-        #expect(result.stderr.contains("无法写入 标准输出：磁盘空间不足"), "\(arguments): \(result.stderr.suffix(500))")
+        #expect(result.stderr.contains("无法写入标准输出：磁盘空间不足"), "\(arguments): \(result.stderr.suffix(500))")
     }
 }

@@ -15,20 +15,13 @@ enum Terminal {
         return isatty(onStandardError ? 2 : 1) == 1
     }
 
-    /// Writes to standard output. A write that fails (a full disk behind `>`) stops the command with exit 2 and says why;
-    /// a reader that went away (a closed pipe) stops it quietly, as for any command. (Foundation's `FileHandle` crashed
-    /// the process on either.)
+    /// Writes to standard output. A write that fails (a full disk behind `>`; a closed pipe, when the broken-pipe signal
+    /// is ignored) stops the command with exit 2 and says why, as `OutputFile.write` does for reports. (Foundation's
+    /// `FileHandle` crashed the process.)
     static func writeOut(_ text: String) throws {
         guard !ReportOutput.writeAll(Array(text.utf8), to: STDOUT_FILENO) else { return }
-        throw Terminal.standardOutputFailed(code: errno)
-    }
-
-    /// The error to stop with when writing to standard output failed with `code`, said on standard error first.
-    static func standardOutputFailed(code: Int32) -> ExitCode {
-        if code != EPIPE {
-            writeError("error: \(ReportOutputError(path: "标准输出", operation: .writeThrough, code: code).message)\n")
-        }
-        return ExitCode(2)
+        writeError("error: \(ReportOutputError(path: "-", operation: .standardOutput, code: errno).message)\n")
+        throw ExitCode(2)
     }
 
     /// Writes to standard error, clearing `progress`'s line first when a run shows one.
