@@ -17,6 +17,9 @@ public struct ExplanationStep: Sendable {
 
 /// The values behind one rule on one subject, step by step.
 public struct Explanation: Sendable {
+    /// The conclusion of an evaluation with a step that failed: what the audit reports for it.
+    public static let unfinished = "计算未完成：有一步计算错误，审计会把它报告为计算错误"
+
     public var ruleID: String
     public var title: String
     public var subject: Subject
@@ -178,6 +181,7 @@ extension AuditEngine {
                 explanation.each = step("逐一列举 each \(rule.eachName ?? "")", rule.source.each ?? "", type: each.type, list)
                 let items = (try? list.get().listValue) ?? []
                 elements = items.map { Optional($0) }
+                if case .failure = list { explanation.evaluations.append((nil, [], false, Explanation.unfinished)) }
             }
             for element in elements {
                 var steps: [ExplanationStep] = []
@@ -189,6 +193,10 @@ extension AuditEngine {
                 if let when = rule.when {
                     let whenStep = step("适用条件 when", rule.source.when ?? "", when)
                     steps.append(whenStep)
+                    if whenStep.value.hasPrefix("计算错误") {
+                        explanation.evaluations.append((elementText, steps, false, Explanation.unfinished))
+                        continue
+                    }
                     if whenStep.value != "是" {
                         explanation.evaluations.append((elementText, steps, false, "不适用：适用条件不成立"))
                         continue
@@ -204,11 +212,27 @@ extension AuditEngine {
                 let requireStep = step("必须成立 require", rule.source.require, rule.require)
                 steps.append(requireStep)
                 if steps.contains(where: { $0.value.hasPrefix("计算错误") }) {
-                    explanation.evaluations.append((elementText, steps, false, "计算未完成：有一步计算错误，审计会把它报告为计算错误"))
+                    explanation.evaluations.append((elementText, steps, false, Explanation.unfinished))
                     continue
                 }
                 let violated = requireStep.value == "否"
-                explanation.evaluations.append((elementText, steps, violated, violated ? (try? rule.message.render(&frame)) : nil))
+                guard violated else {
+                    explanation.evaluations.append((elementText, steps, false, nil))
+                    continue
+                }
+                // What the audit computes for a finding, which may fail too: its message, and the key of an element.
+                let message = Result { try rule.message.render(&frame) }
+                if case .failure(let error) = message {
+                    steps.append(step("说明 message", rule.source.message, type: .string, .failure(error)))
+                }
+                if let key = rule.key, element != nil, case .failure(let error) = Result(catching: { try key.evaluate(&frame) }) {
+                    steps.append(step("键 key", rule.source.key ?? "", type: key.type, .failure(error)))
+                }
+                guard case .success(let text) = message, !steps.contains(where: { $0.value.hasPrefix("计算错误") }) else {
+                    explanation.evaluations.append((elementText, steps, false, Explanation.unfinished))
+                    continue
+                }
+                explanation.evaluations.append((elementText, steps, true, text))
             }
             run.frame = frame
             let institutionRecord = (target.institution ?? (rule.scope == .institution ? target.it : .null)).recordValue

@@ -149,6 +149,7 @@ public struct RuleSource: Sendable {
     public var lets: [(name: String, expression: String)]
     public var require: String
     public var message: String
+    public var key: String?
     /// Where each part is written: an evaluation that stops says in which.
     public var locations = RulePartLocations()
 }

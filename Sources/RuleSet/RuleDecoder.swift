@@ -254,7 +254,8 @@ struct RuleDecoder {
                                     institutions: institutionsSlot, coordinationBodies: bodiesSlot, roster: rosterSlot,
                                     each: eachSlot, lets: lets)
         var source = RuleSource(when: keys["when"]?.value.scalar?.value, each: eachSource, lets: letSources,
-                                require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "")
+                                require: requireNode?.scalar?.value ?? "", message: messageNode?.scalar?.value ?? "",
+                                key: keys["key"]?.value.scalar?.value)
         // Where each expression's text starts: inside the quotes or the block, as compile errors point.
         func start(_ node: YAMLNode) -> SourceLocation { locator.location(ofOffset: 0, in: node) }
         source.locations.when = keys["when"].map { start($0.value) }

@@ -441,6 +441,39 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(explanation.evaluations.allSatisfy { $0.steps.map(\.value) == ["是"] && !$0.violated })
     }
 
+    /// `explain` concludes as the audit does when a step cannot be computed: a `when`, an `each` list, the message or the
+    /// key of a violation that fails is "计算未完成", not "不适用", "列表为空" or a violation with an empty message.
+    @Test func explainSaysUnfinishedWhereTheAuditReportsAFailure() throws {
+        let (snapshot, _) = try countyAndStaffOfQHJYJ()
+        let zero = "100 / (count(it.staff) - count(it.staff))"
+        let parts = [
+            ("when: \(zero) > 0", "require: \"true\"", "T-EXP-001"),
+            ("each:\n    p: filter(it.staff, s -> \(zero) > 0)", "require: \"false\"", "T-EXP-002"),
+            ("when: \"true\"", "require: \"false\"\n  message: \"{\(zero)}\"", "T-EXP-003"),
+            ("each: {p: it.staff}\n  key: \(zero)", "require: \"false\"", "T-EXP-004"),
+        ]
+        for (first, second, id) in parts {
+            let message = second.contains("message") ? "" : "\n  message: \"x\""
+            let ruleSet = try oneRule("""
+            - id: \(id)
+              title: 计算错误
+              severity: error
+              scope: institution
+              \(first)
+              \(second)\(message)
+              cite: [{source: gwy486, article: 6}]
+              examples:
+                compliant: [{}]
+                violating: [{findings: 1}]
+            """)
+            let audited = AuditEngine(ruleSet: ruleSet).audit(snapshot, only: [id])
+            #expect(audited.failures.contains { $0.subject.id == "QH-JYJ" }, "\(id): the audit reports a failure")
+            let explanation = try AuditEngine(ruleSet: ruleSet).explain(ruleID: id, subjectID: "QH-JYJ", in: snapshot).get()
+            #expect(!explanation.evaluations.isEmpty, "\(id)")
+            #expect(explanation.evaluations.allSatisfy { !$0.violated && $0.message == Explanation.unfinished }, "\(id): \(explanation.evaluations.map(\.message))")
+        }
+    }
+
     /// Each named value is computed once too: for its step and for the slot later steps read.
     @Test func explainComputesEachNamedValueOnce() throws {
         let ruleSet = try oneRule("""

@@ -45,7 +45,10 @@ struct ExplainCommand: ParsableCommand {
             }
             // A step: its expression, its value, and where each input is in the snapshot.
             func append(_ step: ExplanationStep) {
-                lines.append("  \(step.label) = \(step.expression)")
+                // A block scalar (`when: |`) keeps its last line break: not shown as an empty line.
+                var expression = Substring(step.expression)
+                while expression.last?.isNewline == true { expression.removeLast() }
+                lines.append("  \(step.label) = \(expression)")
                 lines.append("      → \(step.value)")
                 for source in step.sources {
                     guard let location = source.location else {
