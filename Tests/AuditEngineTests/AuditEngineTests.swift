@@ -337,77 +337,45 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
     /// An evaluation that stops (division by zero, the step limit, …) says in which part of the rule, and points at
     /// where that part is written: the named value, the condition or the message, not the rule's first line.
     @Test func aFailurePointsAtThePartWhereTheEvaluationStopped() throws {
-        func failure(_ rule: String, stepLimit: Int = 10_000_000) throws -> EvaluationFailure {
-            let ruleSet = try oneRule(rule)
-            let snapshot = try sampleWith300Persons()
-            let report = AuditEngine(ruleSet: ruleSet, stepLimit: stepLimit).audit(snapshot)
+        func failure(_ id: String, _ body: String, stepLimit: Int = 10_000_000) throws -> EvaluationFailure {
+            let ruleSet = try institutionRule(id, body)
+            let report = AuditEngine(ruleSet: ruleSet, stepLimit: stepLimit).audit(try sampleWith300Persons())
             return try #require(report.failures.first)
         }
-        let division = try failure("""
-        - id: T-LOC-001
-          title: 位置
-          severity: error
-          scope: institution
-          let:
-            total: count(it.staff)
-            share: 100 / (total - total)
-          require: share >= 0
-          message: "x"
-          cite: [{source: gwy486, article: 6}]
-          examples:
-            compliant: [{}]
-            violating: [{findings: 1}]
+        // The body starts on the rule's fifth line.
+        let division = try failure("T-LOC-001", """
+        let:
+          total: count(it.staff)
+          share: 100 / (total - total)
+        require: share >= 0
+        message: "x"
         """)
         #expect(division.message == "计算 let 'share' 时：除以零", "\(division.message)")
         #expect(division.ruleLocation.line == 7 && division.ruleLocation.column == 12, "\(division.ruleLocation)")
         #expect(division.ruleLocation.path.hasSuffix("t/r.yaml"))
 
-        let runaway = try failure("""
-        - id: T-LOC-002
-          title: 位置
-          severity: error
-          scope: institution
-          when: count(it.staff, a -> count(it.staff, b -> true) > 0) >= 0
-          require: true
-          message: "x"
-          cite: [{source: gwy486, article: 6}]
-          examples:
-            compliant: [{}]
-            violating: [{findings: 1}]
+        let runaway = try failure("T-LOC-002", """
+        when: count(it.staff, a -> count(it.staff, b -> true) > 0) >= 0
+        require: true
+        message: "x"
         """, stepLimit: 50_000)
         #expect(runaway.message.hasPrefix("计算 when 时：计算超过步数上限 50000"), "\(runaway.message)")
         #expect(runaway.ruleLocation.line == 5 && runaway.ruleLocation.column == 9, "\(runaway.ruleLocation)")
 
-        let message = try failure("""
-        - id: T-LOC-003
-          title: 位置
-          severity: error
-          scope: institution
-          require: false
-          message: "共 {100 / (count(it.staff) - count(it.staff))} 人"
-          cite: [{source: gwy486, article: 6}]
-          examples:
-            compliant: [{}]
-            violating: [{findings: 1}]
+        let message = try failure("T-LOC-003", """
+        require: false
+        message: "共 {100 / (count(it.staff) - count(it.staff))} 人"
         """)
         #expect(message.message == "计算 message 时：除以零", "\(message.message)")
         // Inside the quotes, where the text starts (as compile errors point).
         #expect(message.ruleLocation.line == 6 && message.ruleLocation.column == 13, "\(message.ruleLocation)")
 
         // A block scalar: the expression's first line, not the `|` on the key's line.
-        let block = try failure("""
-        - id: T-LOC-004
-          title: 位置
-          severity: error
-          scope: institution
-          when: |
-            100 / (count(it.staff) - count(it.staff)) > 0
-          require: true
-          message: "x"
-          cite: [{source: gwy486, article: 6}]
-          examples:
-            compliant: [{}]
-            violating: [{findings: 1}]
+        let block = try failure("T-LOC-004", """
+        when: |
+          100 / (count(it.staff) - count(it.staff)) > 0
+        require: true
+        message: "x"
         """)
         #expect(block.message == "计算 when 时：除以零", "\(block.message)")
         #expect(block.ruleLocation.line == 6 && block.ruleLocation.column == 5, "\(block.ruleLocation)")
@@ -446,31 +414,20 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
     @Test func explainSaysUnfinishedWhereTheAuditReportsAFailure() throws {
         let (snapshot, _) = try countyAndStaffOfQHJYJ()
         let zero = "100 / (count(it.staff) - count(it.staff))"
-        let parts = [
-            ("when: \(zero) > 0", "require: \"true\"", "T-EXP-001"),
-            ("each:\n    p: filter(it.staff, s -> \(zero) > 0)", "require: \"false\"", "T-EXP-002"),
-            ("when: \"true\"", "require: \"false\"\n  message: \"{\(zero)}\"", "T-EXP-003"),
-            ("each: {p: it.staff}\n  key: \(zero)", "require: \"false\"", "T-EXP-004"),
+        let bodies = [
+            ("T-EXP-001", "when: \(zero) > 0\nrequire: \"true\"\nmessage: \"x\""),
+            ("T-EXP-002", "each:\n  p: filter(it.staff, s -> \(zero) > 0)\nrequire: \"false\"\nmessage: \"x\""),
+            ("T-EXP-003", "require: \"false\"\nmessage: \"{\(zero)}\""),
+            ("T-EXP-004", "each: {p: it.staff}\nkey: \(zero)\nrequire: \"false\"\nmessage: \"x\""),
         ]
-        for (first, second, id) in parts {
-            let message = second.contains("message") ? "" : "\n  message: \"x\""
-            let ruleSet = try oneRule("""
-            - id: \(id)
-              title: 计算错误
-              severity: error
-              scope: institution
-              \(first)
-              \(second)\(message)
-              cite: [{source: gwy486, article: 6}]
-              examples:
-                compliant: [{}]
-                violating: [{findings: 1}]
-            """)
+        for (id, body) in bodies {
+            let ruleSet = try institutionRule(id, body)
             let audited = AuditEngine(ruleSet: ruleSet).audit(snapshot, only: [id])
             #expect(audited.failures.contains { $0.subject.id == "QH-JYJ" }, "\(id): the audit reports a failure")
             let explanation = try AuditEngine(ruleSet: ruleSet).explain(ruleID: id, subjectID: "QH-JYJ", in: snapshot).get()
             #expect(!explanation.evaluations.isEmpty, "\(id)")
-            #expect(explanation.evaluations.allSatisfy { !$0.violated && $0.message == Explanation.unfinished }, "\(id): \(explanation.evaluations.map(\.message))")
+            #expect(explanation.evaluations.allSatisfy { !$0.violated && $0.message == Explanation.unfinished },
+                    "\(id): \(explanation.evaluations.map(\.message))")
         }
     }
 
@@ -532,6 +489,23 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
     }
 
     /// The catalogue and one rule file with `text` (which must hold exactly one valid rule).
+    /// A rule on institutions with this `body` (its `when`, `let`, `require`, `message`… lines, from the rule's fifth
+    /// line), citing an existing article, with placeholder examples (never run here).
+    private func institutionRule(_ id: String, _ body: String) throws -> RuleSet {
+        let indented = body.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }.joined(separator: "\n")
+        return try oneRule("""
+        - id: \(id)
+          title: 计算错误
+          severity: error
+          scope: institution
+        \(indented)
+          cite: [{source: gwy486, article: 6}]
+          examples:
+            compliant: [{}]
+            violating: [{findings: 1}]
+        """)
+    }
+
     private func oneRule(_ text: String) throws -> RuleSet {
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
