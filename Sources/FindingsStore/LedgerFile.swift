@@ -163,32 +163,6 @@ enum LedgerFile {
     /// `file:` URI for SQLite with `immutable=1`: every byte outside the unreserved set percent-encoded,
     /// so Chinese names and `?`, `#`, `%` in paths reach SQLite as they are.
     static func immutableURI(_ path: String) -> String {
-        var encoded = ""
-        for byte in path.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
-                encoded.append(Character(UnicodeScalar(byte)))
-            default:
-                encoded += String(format: "%%%02X", byte)
-            }
-        }
-        return "file:" + encoded + "?immutable=1"
-    }
-}
-
-/// Writes all bytes to a descriptor, retrying short writes and interruptions.
-enum Descriptor {
-    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress.map { $0 + offset }, bytes.count - offset) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += count
-        }
-        return true
+        "file:" + PathEncoding.percentEncoded(path) + "?immutable=1"
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
 import Schema
 
 /// Where a report goes as it is written: standard output, or a file replaced whole or not at all.
@@ -19,7 +20,7 @@ public enum ReportOutput {
     public static func writeToStandardOutput(chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) throws {
         var code: Int32 = 0
         var sink = ByteSink(chunkSize: chunkSize) { bytes in
-            guard writeAll(bytes, to: STDOUT_FILENO) else {
+            guard Descriptor.writeAll(bytes, to: STDOUT_FILENO) else {
                 code = errno
                 return false
             }
@@ -41,7 +42,7 @@ public enum ReportOutput {
     ///
     /// Throws `ReportOutputError` when the file cannot be written, or what `body` throws.
     public static func write(toFile path: String, chunkSize: Int = chunkSize, _ body: (inout ByteSink) throws -> Void) throws {
-        try write(toFile: path, chunkSize: chunkSize, writingWith: { writeAll($0, to: $1) }, body)
+        try write(toFile: path, chunkSize: chunkSize, writingWith: { Descriptor.writeAll($0, to: $1) }, body)
     }
 
     /// `write(toFile:chunkSize:_:)` with the function that writes the bytes to the temporary file's descriptor (tests
@@ -154,24 +155,6 @@ public enum ReportOutput {
         if !sink.finish() { throw ReportOutputError(path: shown, operation: .writeThrough, code: writeError) }
     }
 
-    /// Writes all of `bytes` to the descriptor straight from the array (no copy is made), again after an interruption or
-    /// a partial write. False on an error (`errno` says which).
-    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return true }
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(descriptor, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
-    }
-
     /// A new, empty file beside the target, named after it (`.report.json.<pid>.<random>.tmp`), so that the rename stays
     /// within one file system.
     private struct TemporaryFile {
@@ -199,9 +182,3 @@ public enum ReportOutput {
         }
     }
 }
-
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif

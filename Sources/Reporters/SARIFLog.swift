@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 import Schema
 
@@ -156,17 +157,7 @@ struct SARIFLog: Encodable {
     /// A path as a URI reference: relative paths stay relative (to the directory the tool ran in),
     /// absolute ones become `file://` URIs; characters outside RFC 3986's unreserved set are percent-encoded.
     static func uri(forPath path: String) -> String {
-        var encoded = ""
-        for byte in path.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                encoded += "%" + (hex.count == 1 ? "0" : "") + hex
-            }
-        }
+        let encoded = PathEncoding.percentEncoded(path)
         return path.hasPrefix("/") ? "file://" + encoded : encoded
     }
 

@@ -1,4 +1,5 @@
 import _BianzhiTestSupport
+import Diagnostics
 import Foundation
 @testable import Reporters
 import Schema
@@ -127,7 +128,7 @@ import Testing
                 errno = ENOSPC
                 return false
             }
-            return ReportOutput.writeAll(bytes, to: descriptor)
+            return Descriptor.writeAll(bytes, to: descriptor)
         }
         var itemsWritten = 0
         let thrown = #expect(throws: ReportOutputError.self) {

@@ -3,8 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
 import Foundation
-import Reporters
 
 /// A one-line progress display on standard error for long runs: the step, how many steps of how
 /// many, a spinner and the time taken. It shows only when standard error is a terminal, `--quiet`
@@ -72,7 +72,7 @@ final class ProgressIndicator: @unchecked Sendable {
 
     private func clearLocked() {
         guard visible else { return }
-        _ = ReportOutput.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+        _ = Descriptor.writeAll(Array("\r\u{1B}[K".utf8), to: STDERR_FILENO)
         visible = false
     }
 
@@ -92,7 +92,7 @@ final class ProgressIndicator: @unchecked Sendable {
                 let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
                 let tenths = Int(elapsed * 10)
                 let line = "\r\u{1B}[K\(ProgressIndicator.frames[frame]) [\(bar)] \(stepNumber)/\(stepCount) \(step) \(tenths / 10).\(tenths % 10)s"
-                _ = ReportOutput.writeAll(Array(line.utf8), to: STDERR_FILENO)
+                _ = Descriptor.writeAll(Array(line.utf8), to: STDERR_FILENO)
                 visible = true
             }
             lock.unlock()

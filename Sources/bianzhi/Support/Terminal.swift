@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import ArgumentParser
+import Diagnostics
 import Foundation
 import Reporters
 
@@ -19,7 +20,7 @@ enum Terminal {
     /// is ignored) stops the command with exit 2 and says why, as `OutputFile.write` does for reports. (Foundation's
     /// `FileHandle` crashed the process.)
     static func writeOut(_ text: String) throws {
-        guard !ReportOutput.writeAll(Array(text.utf8), to: STDOUT_FILENO) else { return }
+        guard !Descriptor.writeAll(Array(text.utf8), to: STDOUT_FILENO) else { return }
         writeError("error: \(ReportOutputError(path: "-", operation: .standardOutput, code: errno).message)\n")
         throw ExitCode(2)
     }
@@ -28,6 +29,6 @@ enum Terminal {
     static func writeError(_ text: String, clearing progress: ProgressIndicator? = nil) {
         progress?.clearForOutput()
         // Nothing more can be said when standard error fails: the write is dropped.
-        _ = ReportOutput.writeAll(Array(text.utf8), to: STDERR_FILENO)
+        _ = Descriptor.writeAll(Array(text.utf8), to: STDERR_FILENO)
     }
 }
