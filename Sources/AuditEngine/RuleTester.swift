@@ -47,7 +47,8 @@ public struct RuleTester: Sendable {
                 default:
                     break
                 }
-                for failure in report.failures { details.append("计算错误：\(failure.message)") }
+                // The example is where the test is (its 位置 line); the failing step is in the rule, and said here.
+                for failure in report.failures { details.append("计算错误（\(failure.ruleLocation.description)）：\(failure.message)") }
                 outcomes.append(TestOutcome(name: name, passed: details.isEmpty, details: details, location: example.location))
             }
         }
@@ -110,7 +111,7 @@ public struct RuleTester: Sendable {
         }
         // A missing finding is shown with the line of case.yaml that expects it.
         details += expected.map { "缺少的发现：\($0.signature)" + ($0.location.map { "（\($0.description)）" } ?? "") } + extra
-        details += report.failures.map { "计算错误：\($0.ruleID) \($0.subject.id)：\($0.message)" }
+        details += report.failures.map { "计算错误（\($0.ruleLocation.description)）：\($0.ruleID) \($0.subject.id)：\($0.message)" }
         // At the first missing finding's line; with only extra findings, at `expect:`.
         return TestOutcome(name: "案例 \(name)", passed: details.isEmpty, details: details,
                            location: expected.first?.location ?? (extra.isEmpty ? location : testCase.expectLocation ?? location))

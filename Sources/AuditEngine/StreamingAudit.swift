@@ -268,7 +268,7 @@ struct AuditVisitor: InstitutionVisitor {
         /// The files where an institution looked up was not found.
         var missedLookups: [Int32]
         /// The hashes of the ids of the persons on the files' rosters, and where each file's end in that list.
-        var personHashes: [UInt64]
+        var personHashes: ChunkedHashes
         var fileEnds: [(file: Int32, end: Int)]
         var evaluation: Duration
         /// The staffing statistics of the visitor's files, when the plan tallies them.
@@ -282,7 +282,7 @@ struct AuditVisitor: InstitutionVisitor {
     private var durations: [Duration]
     private var speculative: [FileOutcome] = []
     private var missedLookups: [Int32] = []
-    private var personHashes: [UInt64] = []
+    private var personHashes = ChunkedHashes()
     private var fileEnds: [(file: Int32, end: Int)] = []
     private var evaluation = Duration.zero
     private var tally: StaffingStatistics.Tally?
@@ -344,7 +344,8 @@ struct AuditVisitor: InstitutionVisitor {
     /// more than one file's roster.
     ///
     /// The hashes are sorted a sixteenth of their range at a time: a sorted copy of all of them at once would take as
-    /// much memory as they do (24 MB for 3 million persons), when every projection and finding is held.
+    /// much memory as they do (24 MB for 3 million persons), when every projection and finding is held; they are kept in
+    /// chunks (`ChunkedHashes`) for the same reason.
     static func filesWithRepeatedPersons(_ outputs: [Output]) -> [Int32] {
         let total = outputs.reduce(0) { $0 + $1.personHashes.count }
         let partBits = total < 1 << 16 ? 0 : 4
@@ -354,7 +355,9 @@ struct AuditVisitor: InstitutionVisitor {
         for partIndex in 0..<UInt64(1 << partBits) {
             part.removeAll(keepingCapacity: true)
             for output in outputs {
-                for hash in output.personHashes where partBits == 0 || hash >> (64 - partBits) == partIndex { part.append(hash) }
+                output.personHashes.forEach { hash in
+                    if partBits == 0 || hash >> (64 - partBits) == partIndex { part.append(hash) }
+                }
             }
             part.sort()
             var position = 1
@@ -368,7 +371,7 @@ struct AuditVisitor: InstitutionVisitor {
         for output in outputs {
             var start = 0
             for (file, end) in output.fileEnds {
-                if output.personHashes[start..<end].contains(where: { repeated.contains($0) }) { files.append(file) }
+                if output.personHashes.contains(in: start..<end, where: { repeated.contains($0) }) { files.append(file) }
                 start = end
             }
         }

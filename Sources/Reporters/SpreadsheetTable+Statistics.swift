@@ -5,6 +5,34 @@ extension SpreadsheetTable {
     /// numbers for each establishment type and leader post, a total row, then the limits used and
     /// the totals per category of institution.
     public static func statistics(_ statistics: StaffingStatistics) -> SpreadsheetTable {
+        let parts = StatisticsSheetParts(statistics)
+        return SpreadsheetTable(name: StatisticsSheetParts.name, header: parts.header,
+                                rows: statistics.institutions.map(StatisticsSheetParts.row) + parts.closingRows, widths: parts.widths)
+    }
+
+    /// The same sheet for a workbook, each institution's row made as it is written: a province has a row for each of
+    /// tens of thousands of institutions, and the sheet of cells was the largest part of the workbook in memory.
+    static func statisticsSheet(_ statistics: StaffingStatistics) -> XLSXWorkbook.Sheet {
+        let parts = StatisticsSheetParts(statistics)
+        let institutions = statistics.institutions
+        let closing = parts.closingRows
+        return XLSXWorkbook.Sheet(name: StatisticsSheetParts.name, header: parts.header, widths: parts.widths,
+                                  rowCount: institutions.count + closing.count,
+                                  columns: max(parts.header.count, closing.map(\.count).max() ?? 0)) { index in
+            index < institutions.count ? StatisticsSheetParts.row(institutions[index]) : closing[index - institutions.count]
+        }
+    }
+}
+
+/// What the statistics sheet is made of: its header, a row for each institution, and the rows after them (the total,
+/// the limits, the categories).
+private struct StatisticsSheetParts {
+    static let name = "编制统计"
+    let header: [String]
+    let closingRows: [[SpreadsheetCell]]
+    var widths: [Int] { [12, 28, 14] + Array(repeating: 9, count: header.count - 3) }
+
+    init(_ statistics: StaffingStatistics) {
         var header = ["机构代码", "机构名称", "机构类别"]
         for kind in StaffingStatistics.establishmentKinds {
             header += ["\(kind.label)核定", "\(kind.label)实有", "\(kind.label)空编", "\(kind.label)超编"]
@@ -13,19 +41,10 @@ extension SpreadsheetTable {
         for kind in StaffingStatistics.leadershipKinds {
             header += ["\(kind.label)职数", "\(kind.label)实配", "\(kind.label)超配"]
         }
-        func cells(_ staffing: [StaffingStatistics.Count], _ unestablished: Int, _ leadership: [StaffingStatistics.Count]) -> [SpreadsheetCell] {
-            var row: [SpreadsheetCell] = []
-            for count in staffing { row += [.number(count.approved), .number(count.actual), .number(count.vacant), .number(count.excess)] }
-            row.append(.number(unestablished))
-            for count in leadership { row += [.number(count.approved), .number(count.actual), .number(count.excess)] }
-            return row
-        }
-        var rows: [[SpreadsheetCell]] = statistics.institutions.map { institution in
-            [.text(institution.id), .text(institution.name), .text(institution.category)]
-                + cells(institution.staffing, institution.unestablished, institution.leadership)
-        }
+        self.header = header
+        var rows: [[SpreadsheetCell]] = []
         rows.append([.text("合计"), .text("\(statistics.regionName)（\(statistics.institutionCount) 个机构）"), .empty]
-            + cells(statistics.establishments, statistics.unestablished, statistics.leadership))
+            + StatisticsSheetParts.cells(statistics.establishments, statistics.unestablished, statistics.leadership))
         rows.append([])
         rows.append(["限额", "核定", "已用", "剩余", "计数口径"].map(SpreadsheetCell.text))
         for limit in statistics.limits {
@@ -39,7 +58,19 @@ extension SpreadsheetTable {
                          .number(category.staffing.actual), .number(category.staffing.vacant), .number(category.staffing.excess),
                          .number(category.unestablished)])
         }
-        return SpreadsheetTable(name: "编制统计", header: header, rows: rows,
-                                widths: [12, 28, 14] + Array(repeating: 9, count: header.count - 3))
+        closingRows = rows
+    }
+
+    static func row(_ institution: StaffingStatistics.InstitutionRow) -> [SpreadsheetCell] {
+        [.text(institution.id), .text(institution.name), .text(institution.category)]
+            + cells(institution.staffing, institution.unestablished, institution.leadership)
+    }
+
+    private static func cells(_ staffing: [StaffingStatistics.Count], _ unestablished: Int, _ leadership: [StaffingStatistics.Count]) -> [SpreadsheetCell] {
+        var row: [SpreadsheetCell] = []
+        for count in staffing { row += [.number(count.approved), .number(count.actual), .number(count.vacant), .number(count.excess)] }
+        row.append(.number(unestablished))
+        for count in leadership { row += [.number(count.approved), .number(count.actual), .number(count.excess)] }
+        return row
     }
 }

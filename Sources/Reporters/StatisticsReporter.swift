@@ -21,7 +21,7 @@ public struct StatisticsReporter: Sendable {
         case .text: Array(text().utf8)
         case .json: Array((json().rendered() + "\n").utf8)
         case .csv: Array(SpreadsheetTable.statistics(statistics).csv().utf8)
-        case .xlsx: XLSXWorkbook(tables: [SpreadsheetTable.statistics(statistics)]).data()
+        case .xlsx: XLSXWorkbook(sheets: [SpreadsheetTable.statisticsSheet(statistics)]).data()
         }
     }
 

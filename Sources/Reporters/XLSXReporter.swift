@@ -12,7 +12,7 @@ public struct XLSXReporter: BinaryReporter {
 
     public func data(for report: AuditReport) -> [UInt8] {
         var sheets = [SpreadsheetTable.findingsSheet(report)]
-        if let statistics { sheets.append(XLSXWorkbook.Sheet(SpreadsheetTable.statistics(statistics))) }
+        if let statistics { sheets.append(SpreadsheetTable.statisticsSheet(statistics)) }
         return XLSXWorkbook(sheets: sheets).data()
     }
 }

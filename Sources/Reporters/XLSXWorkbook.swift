@@ -52,8 +52,12 @@ struct XLSXWorkbook {
 
     /// The workbook, compressed; stored instead should zlib fail (out of memory), rather than a broken file.
     func data() -> [UInt8] {
-        let compressed = archive(compressing: true)
-        return compressed.compressionFailed ? archive(compressing: false).finished() : compressed.finished()
+        do {
+            var compressed = archive(compressing: true)
+            if !compressed.compressionFailed { return compressed.finish() }
+        }
+        var stored = archive(compressing: false)
+        return stored.finish()
     }
 
     private func archive(compressing: Bool) -> ZIPArchive {

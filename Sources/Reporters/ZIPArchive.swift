@@ -38,30 +38,41 @@ struct ZIPArchive {
     }
 
     /// Adds an entry whose contents `write` gives, a piece at a time.
+    ///
+    /// The entry's data is compressed straight into the archive, after a local header whose CRC-32 and sizes are filled
+    /// in once the data is written: the compressed bytes are never held twice.
     mutating func addEntry(path: String, _ write: (inout ZIPEntryWriter) -> Void) {
-        var entry = ZIPEntryWriter(compressing: compresses)
-        write(&entry)
-        let (data, crc, size, method, failed) = entry.finished()
-        if failed { compressionFailed = true }
-        contentSize += size
         let name = Array(path.utf8)
-        let offset = UInt32(truncatingIfNeeded: bytes.count)
-        let compressedSize = UInt32(truncatingIfNeeded: data.count)
-        let uncompressedSize = UInt32(truncatingIfNeeded: size)
-        // Local file header.
+        let offset = bytes.count
+        // Local file header; the method, CRC-32 and sizes are set below.
         append32(0x0403_4B50, to: &bytes)
         append16(20, to: &bytes)
         append16(ZIPArchive.flags, to: &bytes)
-        append16(method, to: &bytes)
+        append16(0, to: &bytes)
         append16(ZIPArchive.dosTime, to: &bytes)
         append16(ZIPArchive.dosDate, to: &bytes)
-        append32(crc, to: &bytes)
-        append32(compressedSize, to: &bytes)
-        append32(uncompressedSize, to: &bytes)
+        append32(0, to: &bytes)
+        append32(0, to: &bytes)
+        append32(0, to: &bytes)
         append16(UInt16(truncatingIfNeeded: name.count), to: &bytes)
         append16(0, to: &bytes)
         bytes += name
-        bytes += data
+        let dataStart = bytes.count
+        // The archive's bytes are handed to the entry and back, not shared: shared, each append would copy them.
+        var archived: [UInt8] = []
+        swap(&archived, &bytes)
+        var entry = ZIPEntryWriter(compressing: compresses, appendingTo: archived)
+        write(&entry)
+        let (data, crc, size, method, failed) = entry.finished()
+        bytes = data
+        if failed { compressionFailed = true }
+        contentSize += size
+        let compressedSize = UInt32(truncatingIfNeeded: bytes.count - dataStart)
+        let uncompressedSize = UInt32(truncatingIfNeeded: size)
+        set16(method, at: offset + 8)
+        set32(crc, at: offset + 14)
+        set32(compressedSize, at: offset + 18)
+        set32(uncompressedSize, at: offset + 22)
         // Central directory entry.
         append32(0x0201_4B50, to: &central)
         append16(20, to: &central) // made by: MS-DOS, 2.0
@@ -79,14 +90,25 @@ struct ZIPArchive {
         append16(0, to: &central) // disk
         append16(0, to: &central) // internal attributes
         append32(0, to: &central) // external attributes
-        append32(offset, to: &central)
+        append32(UInt32(truncatingIfNeeded: offset), to: &central)
         central += name
         count += 1
     }
 
-    /// The archive: the entries, the central directory and its end record.
-    func finished() -> [UInt8] {
-        var output = bytes
+    private mutating func set16(_ value: UInt16, at position: Int) {
+        bytes[position] = UInt8(value & 0xFF)
+        bytes[position + 1] = UInt8(value >> 8)
+    }
+
+    private mutating func set32(_ value: UInt32, at position: Int) {
+        for index in 0..<4 { bytes[position + index] = UInt8((value >> UInt32(8 * index)) & 0xFF) }
+    }
+
+    /// The archive: the entries, the central directory and its end record. The entries' bytes are taken, not copied: the
+    /// archive is empty afterwards.
+    mutating func finish() -> [UInt8] {
+        var output: [UInt8] = []
+        swap(&output, &bytes)
         let directoryOffset = UInt32(truncatingIfNeeded: output.count)
         output += central
         append32(0x0605_4B50, to: &output)
@@ -126,8 +148,10 @@ struct ZIPEntryWriter {
     private var failed = false
     private static let pieceSize = 1 << 16
 
-    init(compressing: Bool) {
+    /// A writer whose data goes after `output`'s bytes (the archive so far).
+    init(compressing: Bool, appendingTo output: consuming [UInt8] = []) {
         deflater = compressing ? Deflater.make() : nil
+        self.output = output
         pending.reserveCapacity(ZIPEntryWriter.pieceSize + 4_096)
     }
 
@@ -157,8 +181,8 @@ struct ZIPEntryWriter {
         pending.removeAll(keepingCapacity: true)
     }
 
-    /// The entry's data (compressed or stored), the CRC-32 and size of its contents, the ZIP method (8 deflate, 0 stored),
-    /// and whether compressing failed (the data is then not the contents').
+    /// What the writer was started with, then the entry's data (compressed or stored); the CRC-32 and size of its
+    /// contents, the ZIP method (8 deflate, 0 stored), and whether compressing failed (the data is then not the contents').
     consuming func finished() -> (data: [UInt8], crc: UInt32, size: Int, method: UInt16, failed: Bool) {
         flush()
         guard let deflater else { return (output, crc, written, 0, false) }

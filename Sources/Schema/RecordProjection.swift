@@ -24,8 +24,9 @@ public struct RecordProjection: Sendable {
         self.kept = kept
     }
 
-    /// `record`, of `type`, with only the kept fields. A record that loses anything is made anew without the marks of
-    /// its fields (a third smaller: only the record's own mark is kept); one that loses nothing is `record` itself.
+    /// `record`, of `type`, with only the kept fields. A record that loses anything is made anew, sparse and without the
+    /// marks of its fields (only its values that are not null are stored, and only the record's own mark is kept); one
+    /// that loses nothing is `record` itself.
     public func apply(_ record: Record, as type: RecordType) -> Record {
         guard let keep = kept[type.name], keep.count == record.count else { return record }
         var values: [Value] = []
@@ -46,7 +47,7 @@ public struct RecordProjection: Sendable {
             if lost { changed = true }
             values.append(projected)
         }
-        return changed ? Record(unmarkedValues: values, mark: record.mark) : record
+        return changed ? Record(sparseValues: values, mark: record.mark) : record
     }
 
     /// A value of a kept field of `type` (a record, or a list of them), projected, and whether it lost anything: if not, it

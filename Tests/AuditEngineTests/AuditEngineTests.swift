@@ -381,6 +381,26 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(block.ruleLocation.line == 6 && block.ruleLocation.column == 5, "\(block.ruleLocation)")
     }
 
+    /// `bianzhi test` points a failing example at the example (its 位置 line), and says in the detail where in the rule
+    /// the computation stopped: the author fixes the rule there, not the example.
+    @Test func aFailingExampleSaysWhereInTheRuleTheComputationStopped() throws {
+        let ruleSet = try institutionRule("T-LOC-005", """
+        let:
+          total: count(it.staff)
+          share: 100 / (total - total)
+        require: share >= 0
+        message: "x"
+        """)
+        let outcomes = RuleTester(engine: AuditEngine(ruleSet: ruleSet)).runExamples()
+        #expect(outcomes.count == 2)
+        for outcome in outcomes {
+            #expect(!outcome.passed)
+            let detail = try #require(outcome.details.first { $0.hasPrefix("计算错误") }, "\(outcome.details)")
+            #expect(detail.hasPrefix("计算错误（") && detail.contains("t/r.yaml:7:12）：计算 let 'share' 时：除以零"), "\(detail)")
+            #expect(outcome.location?.path.hasSuffix("t/r.yaml") == true && outcome.location?.line != 7, "\(String(describing: outcome.location))")
+        }
+    }
+
     /// `explain` computes the `each` list once, for its step and for going through it: a step budget that fits
     /// one computation of the list is enough to explain every element.
     @Test func explainComputesTheEachListOnce() throws {

@@ -25,7 +25,7 @@ import Testing
                 hashes.append(contentsOf: own)
                 ends.append((file, hashes.count))
             }
-            outputs.append(AuditVisitor.Output(local: [], speculative: [], missedLookups: [], personHashes: hashes, fileEnds: ends,
+            outputs.append(AuditVisitor.Output(local: [], speculative: [], missedLookups: [], personHashes: ChunkedHashes(hashes), fileEnds: ends,
                                                evaluation: .zero))
         }
         return outputs
@@ -42,5 +42,37 @@ import Testing
         // Nobody repeated: no file.
         #expect(AuditVisitor.filesWithRepeatedPersons(RepeatedPersonsTests.outputs(runs: runs, filesPerRun: filesPerRun,
                                                                                    perFile: perFile, repeating: [])).isEmpty)
+    }
+}
+
+/// The hashes kept a chunk at a time read as the one list they were appended as.
+@Suite struct ChunkedHashesTests {
+    @Test func theChunksReadAsOneList() {
+        var flat: [UInt64] = []
+        var chunked = ChunkedHashes()
+        var value: UInt64 = 1
+        // Pieces that end inside a chunk, on its end, and span several.
+        for size in [0, 7, ChunkedHashes.chunkSize - 7, 1, 3 * ChunkedHashes.chunkSize + 5, 1000, 0, 2] {
+            let piece = (0..<size).map { _ -> UInt64 in
+                value = value &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return value
+            }
+            flat += piece
+            chunked.append(contentsOf: piece)
+            #expect(chunked.count == flat.count)
+        }
+        var read: [UInt64] = []
+        chunked.forEach { read.append($0) }
+        #expect(read == flat)
+        let size = ChunkedHashes.chunkSize
+        let ranges = [0..<0, 0..<1, 0..<flat.count, size - 1..<size + 1, size..<2 * size, 2 * size + 3..<4 * size + 1, flat.count - 1..<flat.count]
+        for range in ranges {
+            for target in [flat[range.lowerBound < flat.count ? range.lowerBound : 0], flat[max(range.upperBound - 1, 0)], 0] {
+                #expect(chunked.contains(in: range, where: { $0 == target }) == flat[range].contains(target), "\(range) \(target)")
+            }
+        }
+        // Found on the other side of a chunk's end only.
+        #expect(chunked.contains(in: size - 1..<size + 1, where: { $0 == flat[size] }))
+        #expect(!chunked.contains(in: size - 1..<size, where: { $0 == flat[size] }))
     }
 }

@@ -41,7 +41,7 @@ import Testing
         #expect(ZIPArchive.crc32(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
         var archive = ZIPArchive()
         archive.add(path: "a.txt", contents: Array("abc".utf8))
-        let bytes = archive.finished()
+        let bytes = archive.finish()
         #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
         #expect(Array(bytes.suffix(22).prefix(4)) == [0x50, 0x4B, 0x05, 0x06], "end of central directory")
     }
@@ -62,7 +62,7 @@ import Testing
         archive.add(path: "small.txt", contents: Array("abc".utf8))
         archive.addEntry(path: "rows.xml") { entry in rows.forEach { entry.append($0) } }
         archive.add(path: "noise.bin", contents: noise)
-        let bytes = archive.finished()
+        let bytes = archive.finish()
         let textSize = rows.reduce(0) { $0 + $1.utf8.count }
         #expect(bytes.count < textSize / 5 + noise.count + 4_096, "the rows compress to well under a fifth")
 
@@ -154,7 +154,7 @@ import Testing
         var archive = ZIPArchive(compresses: false)
         archive.add(path: "a.txt", contents: Array("abc".utf8))
         archive.addEntry(path: "b.xml") { entry in (0..<5_000).forEach { entry.append("<r>\($0)</r>") } }
-        let entries = try #require(ZIPReader.entries(archive.finished()))
+        let entries = try #require(ZIPReader.entries(archive.finish()))
         #expect(entries.map(\.name) == ["a.txt", "b.xml"])
         #expect(entries[0].contents == Array("abc".utf8))
         #expect(entries[1].contents == Array((0..<5_000).map { "<r>\($0)</r>" }.joined().utf8))

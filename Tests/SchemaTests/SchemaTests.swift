@@ -312,6 +312,45 @@ import Testing
         #expect(Record(unmarkedValues: [], mark: .none).count == 0)
     }
 
+    /// A sparse record stores only the values that are not null; it reads, compares and hashes as the record of all its
+    /// values does, and is made whole when a field or a mark is set.
+    @Test func aSparseRecordReadsAsTheWholeRecord() {
+        let values: [Value] = [.null, .string("甲"), .null, .list([.int(1)]), .int(7), .null]
+        var sparse = Record(sparseValues: values, mark: here)
+        let whole = Record(unmarkedValues: values, mark: here)
+        #expect(sparse.isSparse && !whole.isSparse && !sparse.hasFieldMarks)
+        #expect(sparse.count == 6)
+        #expect((0..<sparse.count).map { sparse[$0] } == values)
+        #expect((0..<sparse.count).map(sparse.mark(at:)) == [ValueMark](repeating: here, count: 6))
+        #expect(sparse == whole && whole == sparse && sparse.hashValue == whole.hashValue)
+        #expect(sparse != Record(sparseValues: [.null, .string("乙"), .null, .list([.int(1)]), .int(7), .null], mark: here))
+        #expect(Set([Value.record(sparse), .record(whole)]).count == 1)
+
+        // Changed, it is made whole; the original is untouched.
+        let original = sparse
+        sparse[0] = .bool(true)
+        #expect(!sparse.isSparse && original.isSparse)
+        #expect((0..<sparse.count).map { sparse[$0] } == [.bool(true)] + values.dropFirst())
+        #expect((0..<original.count).map { original[$0] } == values)
+        var marked = original
+        marked.setMark(ValueMark(file: 2, line: 1, column: 1), at: 5)
+        #expect(marked.hasFieldMarks && !marked.isSparse && marked == marked)
+        #expect((0..<marked.count).map { marked[$0] } == values)
+        #expect(marked.mark(at: 5) == ValueMark(file: 2, line: 1, column: 1) && marked.mark(at: 4) == here)
+
+        // The edges: no fields, no values, every value, the 64th field alone; more than 64 fields are stored whole.
+        #expect(Record(sparseValues: [], mark: here).count == 0)
+        let empty = Record(sparseValues: [Value](repeating: .null, count: 17), mark: here)
+        #expect(empty.isSparse && empty.count == 17 && (0..<17).allSatisfy { empty[$0].isNull })
+        let full = (0..<64).map { Value.int($0) }
+        let all = Record(sparseValues: full, mark: here)
+        #expect(all.isSparse && (0..<64).map { all[$0] } == full)
+        let last = Record(sparseValues: [Value](repeating: .null, count: 63) + [.string("末")], mark: here)
+        #expect(last.isSparse && last[63] == .string("末") && last[62].isNull && last.count == 64)
+        let wide = Record(sparseValues: [Value](repeating: .null, count: 64) + [.int(1)], mark: here)
+        #expect(!wide.isSparse && wide.count == 65 && wide[64] == .int(1) && wide[0].isNull)
+    }
+
     /// A projection keeps the kept fields (and ids and names), nulls the others, and projects kept records and lists of
     /// records by their own type; what loses a field is made without field marks (each placed where the record
     /// starts, so the loader's checks can still say where), what loses nothing is kept as it is.
@@ -336,7 +375,7 @@ import Testing
         let projection = RecordProjection(root: institution, keeping: [institution.name: [slot("within_limit"), slot("staff")],
                                                                        person.name: [slot("joined", of: person)]])
         let projected = projection.apply(record, as: institution)
-        #expect(!projected.hasFieldMarks)
+        #expect(!projected.hasFieldMarks && projected.isSparse)
         #expect(projected.mark == record.mark)
         #expect(projected.mark(at: slot("id")) == record.mark)
         #expect(projected.count == record.count)
