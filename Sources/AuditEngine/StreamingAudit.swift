@@ -100,9 +100,7 @@ extension AuditEngine {
         }
         // A file with no institutions gives no visitor anything: its statistics are those of no institution.
         var tally = plan.tallies ? StaffingStatistics.Tally(asOf: plan.data.snapshot.asOf) : nil
-        for output in streamed.outputs {
-            if let more = output.tally { tally?.append(more) }
-        }
+        tally?.append(contentsOf: streamed.outputs.compactMap(\.tally))
         // The visitors' outcomes are in `parts` now: the rest of what they gathered (a hash per person) is freed, and
         // their findings are the report's alone, moved into it rule by rule.
         let streamingEvaluation = streamed.outputs.reduce(Duration.zero) { $0 + $1.evaluation }

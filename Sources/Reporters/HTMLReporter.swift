@@ -139,7 +139,10 @@ public struct HTMLReporter: Reporter {
 
         // By category of institution.
         var categoryTotals: [String: (violations: Int, institutions: Set<String>)] = [:]
-        let categories = Dictionary(context.statistics?.institutions.map { ($0.id, $0.category) } ?? [], uniquingKeysWith: { first, _ in first })
+        var categories: [String: String] = [:]
+        if let rows = context.statistics?.institutions {
+            for index in rows.indices where categories[rows.id(at: index)] == nil { categories[rows.id(at: index)] = rows.category(at: index) }
+        }
         for finding in counted {
             let label = HTMLReporter.category(of: finding.subject, in: categories)
             categoryTotals[label, default: (0, [])].violations += 1

@@ -23,9 +23,9 @@ extension StaffingStatistics {
             regionName: region[Slot.regionName].stringValue ?? "",
             asOf: tally.asOf,
             institutionCount: rows.count,
-            establishments: StaffingStatistics.establishmentKinds.indices.map { column in rows.reduce(Count()) { $0 + $1.staffing[column] } },
-            unestablished: rows.reduce(0) { $0 + $1.unestablished },
-            leadership: StaffingStatistics.leadershipKinds.indices.map { column in rows.reduce(Count()) { $0 + $1.leadership[column] } },
+            establishments: StaffingStatistics.establishmentKinds.indices.map(rows.staffingTotal),
+            unestablished: rows.unestablishedTotal,
+            leadership: StaffingStatistics.leadershipKinds.indices.map(rows.leadershipTotal),
             limits: [
                 limit("party_bodies", used: tally.withinLimitByCategory["party_body"] ?? 0, counts: "计入限额的党委工作机关个数"),
                 limit("government_departments", used: tally.withinLimitByCategory["government_department"] ?? 0,
@@ -44,7 +44,7 @@ extension StaffingStatistics {
     public struct Tally: Sendable {
         /// The date of the statistics: an institution abolished on or before it is left out.
         public let asOf: CivilDate
-        fileprivate var rows: [InstitutionRow] = []
+        fileprivate var rows = InstitutionRows()
         fileprivate var categoryRows: [Int: CategoryTotal] = [:]
         fileprivate var withinLimitByCategory: [String: Int] = [:]
         fileprivate var approvedAdministrative = 0
@@ -60,6 +60,15 @@ extension StaffingStatistics {
                 guard let institution = value.recordValue else { continue }
                 add(institution)
             }
+        }
+
+        /// The institutions tallied.
+        public var count: Int { rows.count }
+
+        /// Adds the tallies of `parts` in order, after what this one has; the rows are copied once, into room made for all.
+        public mutating func append(contentsOf parts: [Tally]) {
+            rows.reserveCapacity(rows.count + parts.reduce(0) { $0 + $1.count })
+            for part in parts { append(part) }
         }
 
         /// Adds what `other` tallied, after what this one has.

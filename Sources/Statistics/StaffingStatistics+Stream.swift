@@ -18,7 +18,7 @@ extension StaffingStatistics {
         guard let streamed, let date else { return nil }
         // A file with no institutions gives no visitor anything: its statistics are those of no institution.
         var tally = Tally(asOf: date)
-        for more in streamed.outputs { tally.append(more) }
+        tally.append(contentsOf: streamed.outputs)
         return StaffingStatistics(region: streamed.snapshot.region, tally: tally)
     }
 }

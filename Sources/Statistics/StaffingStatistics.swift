@@ -94,7 +94,7 @@ public struct StaffingStatistics: Sendable, Hashable {
     /// Categories that have at least one institution, in the schema's order.
     public var categories: [CategoryTotal]
     /// Institutions in snapshot order.
-    public var institutions: [InstitutionRow]
+    public var institutions: InstitutionRows
 
     /// The establishment types counted: every one except `none` (编外), which has no approved number.
     public static let establishmentKinds: [Kind] = SnapshotSchema.staffing.fields.map { field in

@@ -2,7 +2,7 @@ import _BianzhiTestSupport
 import Foundation
 import SnapshotLoader
 import Schema
-import Statistics
+@testable import Statistics
 import Testing
 import WorkerPool
 
@@ -34,6 +34,34 @@ import WorkerPool
         #expect(statistics.establishments[0] == .init(approved: 2, actual: 2, vacant: 1, excess: 1))
         #expect(statistics.institutions[0].staffing[0].excess == 1)
         #expect(statistics.categories.map(\.label) == ["政府工作部门", "事业单位"])
+    }
+
+    /// The rows held as numbers read back as the rows they were made of, and sum as the rows do.
+    @Test func institutionRowsReadBackAsTheRowsAdded() {
+        typealias Count = StaffingStatistics.Count
+        let kinds = StaffingStatistics.establishmentKinds.count
+        let posts = StaffingStatistics.leadershipKinds.count
+        let rows = (0..<7).map { index in
+            StaffingStatistics.InstitutionRow(
+                id: "I\(index)", name: "机构\(index)", category: index.isMultiple(of: 2) ? "事业单位" : "政府工作部门",
+                staffing: (0..<kinds).map { Count(approved: (index * 7 + $0 * 3) % 5, actual: (index + $0) % 4) },
+                unestablished: index % 3,
+                leadership: (0..<posts).map { Count(approved: ($0 + index) % 3, actual: (index * $0) % 4) })
+        }
+        var held = StaffingStatistics.InstitutionRows(Array(rows[..<3]))
+        held.append(contentsOf: StaffingStatistics.InstitutionRows(Array(rows[3...])))
+        #expect(held.count == rows.count)
+        #expect(Array(held) == rows)
+        #expect(held.indices.map(held.id(at:)) == rows.map(\.id) && held.indices.map(held.category(at:)) == rows.map(\.category))
+        for column in 0..<kinds {
+            #expect(held.staffingTotal(column) == rows.reduce(Count()) { $0 + $1.staffing[column] })
+        }
+        for column in 0..<posts {
+            #expect(held.leadershipTotal(column) == rows.reduce(Count()) { $0 + $1.leadership[column] })
+        }
+        #expect(held.unestablishedTotal == rows.reduce(0) { $0 + $1.unestablished })
+        #expect(held == StaffingStatistics.InstitutionRows(rows) && held != StaffingStatistics.InstitutionRows(Array(rows.dropLast())))
+        #expect(StaffingStatistics.InstitutionRows().isEmpty && StaffingStatistics.InstitutionRows().staffingTotal(0) == Count())
     }
 
     @Test func limitsUsedCountInstitutionsWithinTheLimitAndApprovedStaffing() throws {

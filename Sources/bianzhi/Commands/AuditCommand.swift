@@ -117,7 +117,10 @@ struct AuditCommand: ParsableCommand {
         // only what the region's rules need of each institution (and, for html and xlsx, the statistics tallied as each
         // file is read), unless the rules or the snapshot do not allow it; then it is loaded in full. The report is the
         // same either way.
-        var loaded: Snapshot
+        // Loaded in full, the snapshot is kept until the report is written (see below); streamed, what is left of it (the
+        // projections the region's rules read) is freed as soon as the audit is done, before the report is made: html and
+        // xlsx reports of a province hold their statistics and their output meanwhile.
+        var loaded: Snapshot?
         var report: AuditReport
         let dataDate: CivilDate
         let snapshotRead: ContinuousClock.Instant
@@ -127,19 +130,19 @@ struct AuditCommand: ParsableCommand {
         if let streamed = engine.auditStreaming(path: snapshot, loader: SnapshotLoader(workers: workers), asOf: date,
                                                 only: selection, measuringRules: timings, statistics: showsStatistics) {
             snapshotRead = clock.now
-            loaded = streamed.snapshot
             report = streamed.report
             dataDate = streamed.dataDate
             evaluation = (streamed.evaluation, streamed.filesReadAgain, streamed.reread)
             statistics = streamed.statistics
         } else {
-            loaded = try Loading.snapshot(snapshot, workers: workers, progress: progress)
+            var whole = try Loading.snapshot(snapshot, workers: workers, progress: progress)
             snapshotRead = clock.now
             progress.advance("审计")
-            dataDate = loaded.asOf
-            if let date { loaded = loaded.with(asOf: date) }
-            report = engine.audit(loaded, only: selection, measuringRules: timings)
-            if showsStatistics { statistics = StaffingStatistics(loaded) }
+            dataDate = whole.asOf
+            if let date { whole = whole.with(asOf: date) }
+            report = engine.audit(whole, only: selection, measuringRules: timings)
+            if showsStatistics { statistics = StaffingStatistics(whole) }
+            loaded = consume whole
         }
         let evaluated = clock.now
         if dataDate != report.asOf {
@@ -162,7 +165,7 @@ struct AuditCommand: ParsableCommand {
         // The snapshot is not read again: its hundreds of thousands of records are freed on another thread, instead of
         // one by one at the end of this function; if the process ends first, the system takes the memory back at once.
         // Not before the report is made and written: freeing them meanwhile made that a third slower (10,000 institutions).
-        Loading.releaseInBackground(consume loaded)
+        if let whole = loaded.take() { Loading.releaseInBackground(whole) }
         if timings {
             func ms(_ duration: Duration) -> String {
                 let (seconds, attoseconds) = duration.components
