@@ -16,6 +16,7 @@ extension SpreadsheetTable {
         let parts = StatisticsSheetParts(statistics)
         let institutions = statistics.institutions
         let closing = parts.closingRows
+        // Every institution's row has the header's cells: `InstitutionRows` holds a count of every kind for each.
         return XLSXWorkbook.Sheet(name: StatisticsSheetParts.name, header: parts.header, widths: parts.widths,
                                   rowCount: institutions.count + closing.count,
                                   columns: max(parts.header.count, closing.map(\.count).max() ?? 0)) { index in

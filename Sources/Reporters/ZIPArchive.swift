@@ -58,10 +58,11 @@ struct ZIPArchive {
         append16(0, to: &bytes)
         bytes += name
         let dataStart = bytes.count
-        // The archive's bytes are handed to the entry and back, not shared: shared, each append would copy them.
+        // The archive's bytes are handed to the entry and back, not shared: shared, the entry's first write would copy
+        // them all. (`consume`: passed as a plain argument, the variable kept its reference and they were copied.)
         var archived: [UInt8] = []
         swap(&archived, &bytes)
-        var entry = ZIPEntryWriter(compressing: compresses, appendingTo: archived)
+        var entry = ZIPEntryWriter(compressing: compresses, appendingTo: consume archived)
         write(&entry)
         let (data, crc, size, method, failed) = entry.finished()
         bytes = data
@@ -105,10 +106,15 @@ struct ZIPArchive {
     }
 
     /// The archive: the entries, the central directory and its end record. The entries' bytes are taken, not copied: the
-    /// archive is empty afterwards.
+    /// archive is empty afterwards (finished again, it is an archive of no entries).
     mutating func finish() -> [UInt8] {
         var output: [UInt8] = []
         swap(&output, &bytes)
+        defer {
+            central = []
+            count = 0
+            contentSize = 0
+        }
         let directoryOffset = UInt32(truncatingIfNeeded: output.count)
         output += central
         append32(0x0605_4B50, to: &output)

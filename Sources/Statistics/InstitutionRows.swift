@@ -6,17 +6,13 @@ extension StaffingStatistics {
     /// ``InstitutionRow`` values each row took two arrays of counts, about 440 bytes; here it takes about half that.
     /// A row is one institution's: its vacancy and excess follow from its approved and actual numbers
     /// (`Count(approved:actual:)`), and only those two are kept.
+    ///
+    /// The rows of several tallies are joined without copying them (`append(contentsOf:)`): each stays a part of its
+    /// own, and the rows are read across the parts. Two lists of the same rows are equal however they are split.
     public struct InstitutionRows: RandomAccessCollection, Sendable, Hashable {
-        private var ids: [String] = []
-        private var names: [String] = []
-        private var categories: [String] = []
-        /// Per row, ``stride`` numbers: approved and actual for each establishment type, then for each leader post, then
-        /// the people with no establishment.
-        private var numbers: [Int] = []
-
-        private static let staffingKinds = StaffingStatistics.establishmentKinds.count
-        private static let leadershipKinds = StaffingStatistics.leadershipKinds.count
-        private static let stride = 2 * (staffingKinds + leadershipKinds) + 1
+        private var parts: [Part] = []
+        /// Where each part ends, counted in rows from the start of the list.
+        private var ends: [Int] = []
 
         public init() {}
 
@@ -25,74 +21,129 @@ extension StaffingStatistics {
         }
 
         public var startIndex: Int { 0 }
-        public var endIndex: Int { ids.count }
+        public var endIndex: Int { ends.last ?? 0 }
 
         public subscript(position: Int) -> InstitutionRow {
-            let base = position * InstitutionRows.stride
-            let staffing = (0..<InstitutionRows.staffingKinds).map { Count(approved: numbers[base + 2 * $0], actual: numbers[base + 2 * $0 + 1]) }
-            let leadersBase = base + 2 * InstitutionRows.staffingKinds
-            let leadership = (0..<InstitutionRows.leadershipKinds).map {
-                Count(approved: numbers[leadersBase + 2 * $0], actual: numbers[leadersBase + 2 * $0 + 1])
-            }
-            return InstitutionRow(id: ids[position], name: names[position], category: categories[position], staffing: staffing,
-                                  unestablished: numbers[base + InstitutionRows.stride - 1], leadership: leadership)
+            let (part, row) = locate(position)
+            return parts[part].row(row)
         }
 
         /// The code of the institution of row `position`, read without making the row.
-        public func id(at position: Int) -> String { ids[position] }
+        public func id(at position: Int) -> String {
+            let (part, row) = locate(position)
+            return parts[part].ids[row]
+        }
 
         /// The category (its label) of the institution of row `position`, read without making the row.
-        public func category(at position: Int) -> String { categories[position] }
+        public func category(at position: Int) -> String {
+            let (part, row) = locate(position)
+            return parts[part].categories[row]
+        }
 
         /// Adds `row`, which must be one institution's (see the type's note) with a count for every kind.
         public mutating func append(_ row: InstitutionRow) {
-            precondition(row.staffing.count == InstitutionRows.staffingKinds && row.leadership.count == InstitutionRows.leadershipKinds,
-                         "a row has a count for every kind")
-            precondition((row.staffing + row.leadership).allSatisfy { $0 == Count(approved: $0.approved, actual: $0.actual) },
-                         "a row is one institution's")
-            ids.append(row.id)
-            names.append(row.name)
-            categories.append(row.category)
-            for count in row.staffing + row.leadership { numbers += [count.approved, count.actual] }
-            numbers.append(row.unestablished)
+            if parts.isEmpty {
+                parts.append(Part())
+                ends.append(0)
+            }
+            parts[parts.count - 1].append(row)
+            ends[ends.count - 1] += 1
         }
 
-        /// Makes room for `rows` rows in all, so that appending up to them does not grow (and copy) the storage.
-        public mutating func reserveCapacity(_ rows: Int) {
-            ids.reserveCapacity(rows)
-            names.reserveCapacity(rows)
-            categories.reserveCapacity(rows)
-            numbers.reserveCapacity(rows * InstitutionRows.stride)
-        }
-
+        /// Adds the rows of `other` after these, sharing its storage rather than copying it.
         public mutating func append(contentsOf other: InstitutionRows) {
-            ids += other.ids
-            names += other.names
-            categories += other.categories
-            numbers += other.numbers
+            let start = endIndex
+            for (part, end) in zip(other.parts, other.ends) where !part.isEmpty {
+                parts.append(part)
+                ends.append(start + end)
+            }
         }
 
         /// The sum over the rows of the count of establishment type `column` (in ``StaffingStatistics/establishmentKinds``).
         public func staffingTotal(_ column: Int) -> Count {
-            total(at: 2 * column)
+            parts.reduce(Count()) { $0 + $1.total(at: 2 * column) }
         }
 
         /// The sum over the rows of the count of leader post `column` (in ``StaffingStatistics/leadershipKinds``).
         public func leadershipTotal(_ column: Int) -> Count {
-            total(at: 2 * (InstitutionRows.staffingKinds + column))
+            parts.reduce(Count()) { $0 + $1.total(at: 2 * (Part.staffingKinds + column)) }
         }
 
         /// The people with no establishment, over the rows.
         public var unestablishedTotal: Int {
-            Swift.stride(from: InstitutionRows.stride - 1, to: numbers.count, by: InstitutionRows.stride).reduce(0) { $0 + numbers[$1] }
+            parts.reduce(0) { $0 + $1.unestablishedTotal }
         }
 
-        private func total(at offset: Int) -> Count {
-            var sum = Count()
-            for base in Swift.stride(from: 0, to: numbers.count, by: InstitutionRows.stride) {
-                sum = sum + Count(approved: numbers[base + offset], actual: numbers[base + offset + 1])
-            }
-            return sum
+        public static func == (lhs: InstitutionRows, rhs: InstitutionRows) -> Bool {
+            lhs.count == rhs.count && lhs.elementsEqual(rhs)
         }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(count)
+            for row in self { hasher.combine(row) }
+        }
+
+        /// The part holding row `position`, and the row's place in it.
+        private func locate(_ position: Int) -> (part: Int, row: Int) {
+            precondition(position >= 0 && position < endIndex, "row out of range")
+            // The first part that ends after the row.
+            var low = 0
+            var high = ends.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if ends[middle] > position { high = middle } else { low = middle + 1 }
+            }
+            return (low, position - (low == 0 ? 0 : ends[low - 1]))
+        }
+    }
+}
+
+/// Rows side by side, as one tally made them.
+private struct Part: Sendable {
+    var ids: [String] = []
+    var names: [String] = []
+    var categories: [String] = []
+    /// Per row, ``stride`` numbers: approved and actual for each establishment type, then for each leader post, then
+    /// the people with no establishment.
+    var numbers: [Int] = []
+
+    static let staffingKinds = StaffingStatistics.establishmentKinds.count
+    static let leadershipKinds = StaffingStatistics.leadershipKinds.count
+    static let stride = 2 * (staffingKinds + leadershipKinds) + 1
+
+    var isEmpty: Bool { ids.isEmpty }
+
+    func row(_ row: Int) -> StaffingStatistics.InstitutionRow {
+        typealias Count = StaffingStatistics.Count
+        let base = row * Part.stride
+        let staffing = (0..<Part.staffingKinds).map { Count(approved: numbers[base + 2 * $0], actual: numbers[base + 2 * $0 + 1]) }
+        let leadersBase = base + 2 * Part.staffingKinds
+        let leadership = (0..<Part.leadershipKinds).map { Count(approved: numbers[leadersBase + 2 * $0], actual: numbers[leadersBase + 2 * $0 + 1]) }
+        return StaffingStatistics.InstitutionRow(id: ids[row], name: names[row], category: categories[row], staffing: staffing,
+                                                 unestablished: numbers[base + Part.stride - 1], leadership: leadership)
+    }
+
+    mutating func append(_ row: StaffingStatistics.InstitutionRow) {
+        precondition(row.staffing.count == Part.staffingKinds && row.leadership.count == Part.leadershipKinds,
+                     "a row has a count for every kind")
+        precondition((row.staffing + row.leadership).allSatisfy { $0 == StaffingStatistics.Count(approved: $0.approved, actual: $0.actual) },
+                     "a row is one institution's")
+        ids.append(row.id)
+        names.append(row.name)
+        categories.append(row.category)
+        for count in row.staffing + row.leadership { numbers += [count.approved, count.actual] }
+        numbers.append(row.unestablished)
+    }
+
+    func total(at offset: Int) -> StaffingStatistics.Count {
+        var sum = StaffingStatistics.Count()
+        for base in Swift.stride(from: 0, to: numbers.count, by: Part.stride) {
+            sum = sum + StaffingStatistics.Count(approved: numbers[base + offset], actual: numbers[base + offset + 1])
+        }
+        return sum
+    }
+
+    var unestablishedTotal: Int {
+        Swift.stride(from: Part.stride - 1, to: numbers.count, by: Part.stride).reduce(0) { $0 + numbers[$1] }
     }
 }

@@ -65,9 +65,8 @@ extension StaffingStatistics {
         /// The institutions tallied.
         public var count: Int { rows.count }
 
-        /// Adds the tallies of `parts` in order, after what this one has; the rows are copied once, into room made for all.
+        /// Adds the tallies of `parts` in order, after what this one has (their rows are shared, not copied).
         public mutating func append(contentsOf parts: [Tally]) {
-            rows.reserveCapacity(rows.count + parts.reduce(0) { $0 + $1.count })
             for part in parts { append(part) }
         }
 

@@ -44,6 +44,10 @@ import Testing
         let bytes = archive.finish()
         #expect(bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]))
         #expect(Array(bytes.suffix(22).prefix(4)) == [0x50, 0x4B, 0x05, 0x06], "end of central directory")
+        #expect(ZIPReader.entries(bytes)?.count == 1)
+        // The bytes were taken: finished again, it is an archive of no entries, not a directory of missing ones.
+        let again = archive.finish()
+        #expect(again.count == 22 && ZIPReader.entries(again)?.isEmpty == true, "\(again.count)")
     }
 
     /// Entries written in pieces of every size (nothing, a few bytes, many pieces of the writer's 64 KB, text that

@@ -48,8 +48,11 @@ import WorkerPool
                 unestablished: index % 3,
                 leadership: (0..<posts).map { Count(approved: ($0 + index) % 3, actual: (index * $0) % 4) })
         }
+        // Joined from parts (one of them empty, one of a single row), read across them.
         var held = StaffingStatistics.InstitutionRows(Array(rows[..<3]))
-        held.append(contentsOf: StaffingStatistics.InstitutionRows(Array(rows[3...])))
+        held.append(contentsOf: StaffingStatistics.InstitutionRows())
+        held.append(contentsOf: StaffingStatistics.InstitutionRows([rows[3]]))
+        held.append(contentsOf: StaffingStatistics.InstitutionRows(Array(rows[4...])))
         #expect(held.count == rows.count)
         #expect(Array(held) == rows)
         #expect(held.indices.map(held.id(at:)) == rows.map(\.id) && held.indices.map(held.category(at:)) == rows.map(\.category))
@@ -60,7 +63,10 @@ import WorkerPool
             #expect(held.leadershipTotal(column) == rows.reduce(Count()) { $0 + $1.leadership[column] })
         }
         #expect(held.unestablishedTotal == rows.reduce(0) { $0 + $1.unestablished })
-        #expect(held == StaffingStatistics.InstitutionRows(rows) && held != StaffingStatistics.InstitutionRows(Array(rows.dropLast())))
+        // Equal, and hashed alike, however the same rows are split into parts.
+        #expect(held == StaffingStatistics.InstitutionRows(rows) && held.hashValue == StaffingStatistics.InstitutionRows(rows).hashValue)
+        #expect(held != StaffingStatistics.InstitutionRows(Array(rows.dropLast())))
+        #expect(held != StaffingStatistics.InstitutionRows(rows.reversed()))
         #expect(StaffingStatistics.InstitutionRows().isEmpty && StaffingStatistics.InstitutionRows().staffingTotal(0) == Count())
     }
 
