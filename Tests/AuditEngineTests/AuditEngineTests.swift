@@ -334,6 +334,15 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
         #expect(failures.first?.message.hasSuffix("本机构其余 300 个对象不再计算") == true, "\(failures.first?.message ?? "")")
     }
 
+    /// A rule body (from the rule's fifth line) whose `let 'share'`, on line 7 column 12, divides by zero.
+    private static let divisionByZeroInALet = """
+    let:
+      total: count(it.staff)
+      share: 100 / (total - total)
+    require: share >= 0
+    message: "x"
+    """
+
     /// An evaluation that stops (division by zero, the step limit, …) says in which part of the rule, and points at
     /// where that part is written: the named value, the condition or the message, not the rule's first line.
     @Test func aFailurePointsAtThePartWhereTheEvaluationStopped() throws {
@@ -343,13 +352,7 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
             return try #require(report.failures.first)
         }
         // The body starts on the rule's fifth line.
-        let division = try failure("T-LOC-001", """
-        let:
-          total: count(it.staff)
-          share: 100 / (total - total)
-        require: share >= 0
-        message: "x"
-        """)
+        let division = try failure("T-LOC-001", AuditEngineTests.divisionByZeroInALet)
         #expect(division.message == "计算 let 'share' 时：除以零", "\(division.message)")
         #expect(division.ruleLocation.line == 7 && division.ruleLocation.column == 12, "\(division.ruleLocation)")
         #expect(division.ruleLocation.path.hasSuffix("t/r.yaml"))
@@ -384,13 +387,7 @@ private func sample(_ text: String = SampleSnapshot.text) throws -> Snapshot {
     /// `bianzhi test` points a failing example at the example (its 位置 line), and says in the detail where in the rule
     /// the computation stopped: the author fixes the rule there, not the example.
     @Test func aFailingExampleSaysWhereInTheRuleTheComputationStopped() throws {
-        let ruleSet = try institutionRule("T-LOC-005", """
-        let:
-          total: count(it.staff)
-          share: 100 / (total - total)
-        require: share >= 0
-        message: "x"
-        """)
+        let ruleSet = try institutionRule("T-LOC-005", AuditEngineTests.divisionByZeroInALet)
         let outcomes = RuleTester(engine: AuditEngine(ruleSet: ruleSet)).runExamples()
         #expect(outcomes.count == 2)
         for outcome in outcomes {
