@@ -62,9 +62,6 @@ extension StaffingStatistics {
             }
         }
 
-        /// The institutions tallied.
-        public var count: Int { rows.count }
-
         /// Adds the tallies of `parts` in order, after what this one has (their rows are shared, not copied).
         public mutating func append(contentsOf parts: [Tally]) {
             for part in parts { append(part) }
