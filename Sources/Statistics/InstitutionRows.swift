@@ -126,12 +126,19 @@ private struct Part: Sendable {
     mutating func append(_ row: StaffingStatistics.InstitutionRow) {
         precondition(row.staffing.count == Part.staffingKinds && row.leadership.count == Part.leadershipKinds,
                      "a row has a count for every kind")
-        precondition((row.staffing + row.leadership).allSatisfy { $0 == StaffingStatistics.Count(approved: $0.approved, actual: $0.actual) },
-                     "a row is one institution's")
         ids.append(row.id)
         names.append(row.name)
         categories.append(row.category)
-        for count in row.staffing + row.leadership { numbers += [count.approved, count.actual] }
+        // Appended in place, a number at a time (one row per institution of a province: no array made per count).
+        func append(_ counts: [StaffingStatistics.Count]) {
+            for count in counts {
+                precondition(count == StaffingStatistics.Count(approved: count.approved, actual: count.actual), "a row is one institution's")
+                numbers.append(count.approved)
+                numbers.append(count.actual)
+            }
+        }
+        append(row.staffing)
+        append(row.leadership)
         numbers.append(row.unestablished)
     }
 
