@@ -52,6 +52,9 @@ final class ProgressIndicator: @unchecked Sendable {
         defer { lock.unlock() }
         self.step = step
         stepNumber = min(stepNumber + 1, max(stepCount, 1))
+        // Shown at once once the delay has passed, not at the next tick: a step that ends within a tenth of a second is
+        // still seen (and with no delay, every step is, which the tests rely on).
+        drawLocked()
     }
 
     /// Stops the display and clears its line.
@@ -84,18 +87,22 @@ final class ProgressIndicator: @unchecked Sendable {
                 lock.unlock()
                 return
             }
-            let elapsed = Date().timeIntervalSince(started)
-            if enabled, elapsed >= ProgressIndicator.delay {
-                frame = (frame + 1) % ProgressIndicator.frames.count
-                let width = 20
-                let filled = stepCount > 0 ? width * max(stepNumber - 1, 0) / stepCount : 0
-                let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-                let tenths = Int(elapsed * 10)
-                let line = "\r\u{1B}[K\(ProgressIndicator.frames[frame]) [\(bar)] \(stepNumber)/\(stepCount) \(step) \(tenths / 10).\(tenths % 10)s"
-                _ = Descriptor.writeAll(Array(line.utf8), to: STDERR_FILENO)
-                visible = true
-            }
+            drawLocked()
             lock.unlock()
         }
+    }
+
+    /// Draws the line (the spinner's next frame) when the display is on and the delay has passed.
+    private func drawLocked() {
+        let elapsed = Date().timeIntervalSince(started)
+        guard running, enabled, elapsed >= ProgressIndicator.delay else { return }
+        frame = (frame + 1) % ProgressIndicator.frames.count
+        let width = 20
+        let filled = stepCount > 0 ? width * max(stepNumber - 1, 0) / stepCount : 0
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let tenths = Int(elapsed * 10)
+        let line = "\r\u{1B}[K\(ProgressIndicator.frames[frame]) [\(bar)] \(stepNumber)/\(stepCount) \(step) \(tenths / 10).\(tenths % 10)s"
+        _ = Descriptor.writeAll(Array(line.utf8), to: STDERR_FILENO)
+        visible = true
     }
 }
