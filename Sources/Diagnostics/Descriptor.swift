@@ -23,6 +23,29 @@ public enum Descriptor {
             return true
         }
     }
+
+    /// Writes all of `bytes` to the descriptor at `offset` from the file's start (`pwrite`: where the next ordinary write
+    /// goes is left as it was), again after an interruption or a partial write. False on an error (`errno` says which).
+    public static func writeAll(_ bytes: [UInt8], to descriptor: Int32, at offset: Int) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            var done = 0
+            while done < buffer.count {
+                let written = pwrite(descriptor, base + done, buffer.count - done, off_t(offset + done))
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                done += written
+            }
+            return true
+        }
+    }
+
+    /// Cuts the file to `length` bytes, and makes the next ordinary write go there. False on an error.
+    public static func truncate(_ descriptor: Int32, to length: Int) -> Bool {
+        ftruncate(descriptor, off_t(length)) == 0 && lseek(descriptor, off_t(length), SEEK_SET) >= 0
+    }
 }
 
 /// A file path percent-encoded for a URI: every byte outside RFC 3986's unreserved set (and `/`) as `%XX`, so Chinese

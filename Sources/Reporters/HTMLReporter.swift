@@ -79,20 +79,22 @@ public struct HTMLReporter: Reporter {
     }
 
     private func summary(_ report: AuditReport) -> String {
-        let counted = report.findings.filter { $0.status.counts }
-        let exempted = report.findings.filter { $0.status == .exempted }.count
-        let expired = report.findings.filter { $0.status == .exemptionExpired }.count
+        // Counted in place: a province has tens of thousands of findings, and a filtered copy of them is megabytes.
+        let findings = report.findings
+        let counted = findings.count { $0.status.counts }
+        let exempted = findings.count { $0.status == .exempted }
+        let expired = findings.count { $0.status == .exemptionExpired }
         var html = "<section id=\"summary\">\n<h2>一、摘要</h2>\n<div class=\"cards\">\n"
         html += card("审计对象", report.subjects, "个", kind: "")
-        html += card("违规", counted.count, "项", kind: counted.isEmpty ? "ok" : "bad")
+        html += card("违规", counted, "项", kind: counted == 0 ? "ok" : "bad")
         for severity in [RuleSeverity.error, .warning, .info] {
-            html += card(severity.label, counted.filter { $0.severity == severity }.count, "项", kind: "sev-\(severity.rawValue)")
+            html += card(severity.label, findings.count { $0.status.counts && $0.severity == severity }, "项", kind: "sev-\(severity.rawValue)")
         }
         html += card("已批准例外", exempted, "项", kind: "")
         if expired > 0 { html += card("例外已过期", expired, "项", kind: "bad") }
         if !report.failures.isEmpty { html += card("计算未完成", report.failures.count, "项", kind: "bad") }
         html += "</div>\n"
-        if counted.isEmpty {
+        if counted == 0 {
             html += "<p class=\"clean\">未发现违规。</p>\n"
         }
 
@@ -119,7 +121,7 @@ public struct HTMLReporter: Reporter {
 
         // By regulation and article.
         var articleCounts: [String: Int] = [:]
-        for finding in counted {
+        for finding in findings where finding.status.counts {
             var seen = Set<String>()
             for citation in finding.citations {
                 let key = HTMLReporter.articleKey(citation)
@@ -139,11 +141,22 @@ public struct HTMLReporter: Reporter {
 
         // By category of institution.
         var categoryTotals: [String: (violations: Int, institutions: Set<String>)] = [:]
-        var categories: [String: String] = [:]
-        if let rows = context.statistics?.institutions {
-            for index in rows.indices where categories[rows.id(at: index)] == nil { categories[rows.id(at: index)] = rows.category(at: index) }
+        // The categories of the institutions that have violations only, not of every institution of the province.
+        var needed = Set<String>()
+        for finding in findings where finding.status.counts {
+            switch finding.subject.kind {
+            case .institution, .person, .event: needed.insert(finding.subject.owner.id)
+            case .region, .coordinationBody: break
+            }
         }
-        for finding in counted {
+        var categories: [String: String] = [:]
+        if let rows = context.statistics?.institutions, !needed.isEmpty {
+            for index in rows.indices {
+                let id = rows.id(at: index)
+                if categories[id] == nil, needed.contains(id) { categories[id] = rows.category(at: index) }
+            }
+        }
+        for finding in findings where finding.status.counts {
             let label = HTMLReporter.category(of: finding.subject, in: categories)
             categoryTotals[label, default: (0, [])].violations += 1
             categoryTotals[label, default: (0, [])].institutions.insert(finding.subject.owner.id)
@@ -275,13 +288,13 @@ public struct HTMLReporter: Reporter {
         """
         let groups = FindingGroup.grouping(report.findings)
         for group in groups {
-            let counted = group.findings.filter { $0.status.counts }.count
+            let counted = group.positions.count { report.findings[$0].status.counts }
             html += "<section class=\"group\">\n<h3>\(h(group.title))<span class=\"count\">违规 \(counted) 项"
-            html += group.findings.count > counted ? "，例外 \(group.findings.count - counted) 项" : ""
+            html += group.positions.count > counted ? "，例外 \(group.positions.count - counted) 项" : ""
             html += "</span></h3>\n"
             html += "<table class=\"sortable findings\"><colgroup><col class=\"c-rule\"><col class=\"c-sev\"><col class=\"c-subject\"><col class=\"c-message\"><col class=\"c-cite\"><col class=\"c-exempt\"></colgroup>\n"
             html += "<thead><tr><th>规则</th><th>级别与状态</th><th>对象</th><th>说明与数值</th><th>依据</th><th>例外</th></tr></thead><tbody>\n"
-            for finding in group.findings { html += row(finding) }
+            for position in group.positions { html += row(report.findings[position]) }
             html += "</tbody></table>\n</section>\n"
             HTMLReporter.append(html, to: &sink)
             html = ""

@@ -87,7 +87,19 @@ public enum ReportOutput {
             _ = fchmod(descriptor, existing.st_mode & 0o7777)
             if geteuid() == 0 { _ = fchown(descriptor, existing.st_uid, existing.st_gid) }
         }
-        var sink = ByteSink(chunkSize: chunkSize) { bytes in
+        // A regular file of our own: what is written can be changed afterwards (the sizes in a ZIP's headers).
+        let rewriting = ByteSink.Rewriting(
+            overwrite: { bytes, offset in
+                if Descriptor.writeAll(bytes, to: descriptor, at: offset) { return true }
+                writeError = errno
+                return false
+            },
+            truncate: { length in
+                if Descriptor.truncate(descriptor, to: length) { return true }
+                writeError = errno
+                return false
+            })
+        var sink = ByteSink(chunkSize: chunkSize, rewriting: rewriting) { bytes in
             if writer(bytes, descriptor) { return true }
             writeError = errno
             return false

@@ -43,8 +43,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     public var showsStatistics: Bool { self == .html || self == .xlsx }
 
     /// Writes `report` in this format into `sink`: the JSON report a few findings at a time, the text and HTML reports a
-    /// group of findings at a time, so that the sink can hand it on as it is made; the other formats whole (the same bytes
-    /// as `render`).
+    /// group of findings at a time, the xlsx workbook compressed as it is made, so that the sink can hand it on as it is
+    /// made; the other formats whole (the same bytes as `render`).
     public func write(_ report: AuditReport, context: ReportContext, into sink: inout ByteSink) {
         switch self {
         case .json:
@@ -53,6 +53,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
             TextReporter(useColor: context.useColor).write(report, into: &sink)
         case .html:
             HTMLReporter(context: context).write(report, into: &sink)
+        case .xlsx:
+            XLSXReporter(statistics: context.statistics).write(report, into: &sink)
         default:
             let bytes = render(report, context: context)
             // Handed over rather than copied when nothing is waiting.

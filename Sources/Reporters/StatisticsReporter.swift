@@ -25,6 +25,17 @@ public struct StatisticsReporter: Sendable {
         }
     }
 
+    /// Writes the statistics in `format` into `sink`: the workbook compressed into it as it is made (see
+    /// `XLSXWorkbook.write(into:)`), the other formats whole (the same bytes as `render`).
+    public func write(_ format: Format, into sink: inout ByteSink) {
+        if format == .xlsx {
+            XLSXWorkbook(sheets: [SpreadsheetTable.statisticsSheet(statistics)]).write(into: &sink)
+        } else {
+            sink.bytes += render(format)
+        }
+        sink.flushIfFull()
+    }
+
     // MARK: Text
 
     public func text() -> String {

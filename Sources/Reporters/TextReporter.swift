@@ -37,7 +37,8 @@ public struct TextReporter: Reporter {
         for group in groups {
             TextReporter.line("", into: &sink)
             TextReporter.line(bold("■ " + group.title), into: &sink)
-            for finding in group.findings {
+            for position in group.positions {
+                let finding = report.findings[position]
                 let marker: String
                 switch finding.status {
                 case .violation: marker = paint("[\(finding.severity.label)]", finding.severity == .error ? "31" : finding.severity == .warning ? "33" : "36")

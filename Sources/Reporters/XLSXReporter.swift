@@ -1,4 +1,5 @@
 import AuditEngine
+import Schema
 import Statistics
 
 /// The audit as an Excel/WPS workbook: a sheet of findings (filterable, header frozen) and a sheet
@@ -11,8 +12,17 @@ public struct XLSXReporter: BinaryReporter {
     }
 
     public func data(for report: AuditReport) -> [UInt8] {
+        workbook(report).data()
+    }
+
+    /// Writes the workbook into `sink` as it is made (see `XLSXWorkbook.write(into:)`): the same bytes as `data(for:)`.
+    public func write(_ report: AuditReport, into sink: inout ByteSink) {
+        workbook(report).write(into: &sink)
+    }
+
+    private func workbook(_ report: AuditReport) -> XLSXWorkbook {
         var sheets = [SpreadsheetTable.findingsSheet(report)]
         if let statistics { sheets.append(SpreadsheetTable.statisticsSheet(statistics)) }
-        return XLSXWorkbook(sheets: sheets).data()
+        return XLSXWorkbook(sheets: sheets)
     }
 }

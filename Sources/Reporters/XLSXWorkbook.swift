@@ -1,3 +1,5 @@
+import Schema
+
 /// An Office Open XML workbook (.xlsx) written by hand: one worksheet per sheet, text as inline
 /// strings, numbers as numbers, a bold frozen header row, A4 page setup, and an autofilter on the
 /// first sheet. Every text cell is neutralised as in CSV.
@@ -50,18 +52,48 @@ struct XLSXWorkbook {
         self.init(sheets: tables.map(Sheet.init))
     }
 
+    /// For tests of the fallback to a stored workbook: compressing fails once an entry has been given this many bytes.
+    var failsCompressingAfter: Int?
+
     /// The workbook, compressed; stored instead should zlib fail (out of memory), rather than a broken file.
     func data() -> [UInt8] {
-        do {
-            var compressed = archive(compressing: true)
-            if !compressed.compressionFailed { return compressed.finish() }
-        }
-        var stored = archive(compressing: false)
-        return stored.finish()
+        var sink = ByteSink()
+        write(into: &sink)
+        return sink.bytes
     }
 
-    private func archive(compressing: Bool) -> ZIPArchive {
-        var archive = ZIPArchive(compresses: compressing)
+    /// Writes the workbook into `sink` as it is made: each worksheet compressed as its rows are made, and handed on as the
+    /// sink fills, so that neither the worksheets nor the compressed workbook are held whole. The sizes in each entry's
+    /// header are filled in afterwards, so the sink must let written bytes be changed (a file, or memory); one that
+    /// cannot (a pipe) is given the workbook made whole in memory first. Should zlib fail, what was written is cut off and
+    /// the workbook written again stored.
+    func write(into sink: inout ByteSink) {
+        guard sink.isRewritable else {
+            sink.bytes += data()
+            sink.flushIfFull()
+            return
+        }
+        let start = sink.position
+        var taken = ByteSink()
+        swap(&taken, &sink)
+        var compressed = ZIPArchive(compresses: true, writingInto: consume taken)
+        compressed.failsCompressingAfter = failsCompressingAfter
+        addEntries(to: &compressed)
+        if !compressed.compressionFailed {
+            sink = compressed.finished()
+            return
+        }
+        sink = compressed.abandoned()
+        // When the cut fails, the sink has failed too: what follows is dropped and the write reported as failed.
+        guard sink.truncate(to: start) else { return }
+        var again = ByteSink()
+        swap(&again, &sink)
+        var stored = ZIPArchive(compresses: false, writingInto: consume again)
+        addEntries(to: &stored)
+        sink = stored.finished()
+    }
+
+    private func addEntries(to archive: inout ZIPArchive) {
         archive.add(path: "[Content_Types].xml", contents: Array(contentTypes.utf8))
         archive.add(path: "_rels/.rels", contents: Array(XLSXWorkbook.packageRelationships.utf8))
         archive.add(path: "xl/workbook.xml", contents: Array(workbook.utf8))
@@ -73,7 +105,6 @@ struct XLSXWorkbook {
                 worksheet(sheet, filtered: index == 0, budget: budget, into: &entry)
             }
         }
-        return archive
     }
 
     private static let header = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"

@@ -1,14 +1,21 @@
 import CZlib
+import Schema
 
 /// A minimal ZIP writer for Office Open XML packages: entries compressed with deflate (through the system's zlib) and
 /// their CRC-32, UTF-8 names and a fixed timestamp (1980-01-01 00:00), so the same entries give the same bytes.
 /// Entries and the archive must stay under 4 GiB (no ZIP64): callers bound what they write (`XLSXWorkbook` keeps a
 /// whole workbook under `maximumSize`, counted before compression).
 ///
-/// An entry is written a piece at a time (`addEntry`): what is written is compressed as it comes, so only the compressed
-/// bytes are held, never the whole of a large worksheet.
+/// The archive is written into a `ByteSink` as it is made: an entry is written a piece at a time (`addEntry`) and
+/// compressed as it comes, its bytes handed on (to a file, say) as the sink fills. Each local header is written before
+/// its data with a placeholder for the CRC-32 and the sizes, filled in once the data is written, so the sink must be
+/// one whose bytes can be changed after they are written (`ByteSink.isRewritable`: kept in memory, or a file). Only the
+/// central directory (46 bytes and the name, an entry) is held.
 struct ZIPArchive {
-    private var bytes: [UInt8] = []
+    /// Where the archive is written; given back by `finished()`.
+    private var sink: ByteSink
+    /// The sink's position where the archive starts: offsets in the archive count from there.
+    private let base: Int
     private var central: [UInt8] = []
     private var count = 0
     /// What the entries added so far hold, before compression.
@@ -18,12 +25,23 @@ struct ZIPArchive {
     /// Whether zlib failed on an entry (out of memory): that entry's data is not usable, and the archive must be made
     /// again without compression.
     private(set) var compressionFailed = false
+    /// For tests of that fallback: compressing fails once an entry has been given this many bytes.
+    var failsCompressingAfter: Int?
     /// What entries may hold together, before compression, for the archive to stay within ZIP's 32-bit sizes and offsets
     /// even stored: 4 GiB less room for the headers.
     static let maximumSize = Int(UInt32.max) - (1 << 24)
 
+    /// An archive kept in memory (`finish()` gives its bytes).
     init(compresses: Bool = true) {
+        self.init(compresses: compresses, writingInto: ByteSink())
+    }
+
+    /// An archive written into `sink` from its current position; the caller gets the sink back from `finished()`
+    /// or `abandoned()`. The sink is taken, not shared: shared, its first write would copy what it holds.
+    init(compresses: Bool, writingInto sink: consuming ByteSink) {
         self.compresses = compresses
+        self.sink = sink
+        base = self.sink.position
     }
 
     /// DOS date for 1980-01-01, time 00:00:00.
@@ -39,101 +57,109 @@ struct ZIPArchive {
 
     /// Adds an entry whose contents `write` gives, a piece at a time.
     ///
-    /// The entry's data is compressed straight into the archive, after a local header whose CRC-32 and sizes are filled
-    /// in once the data is written: the compressed bytes are never held twice.
+    /// The entry's data is compressed straight into the sink, after a local header whose CRC-32 and sizes are filled
+    /// in once the data is written: the compressed bytes are never held whole.
     mutating func addEntry(path: String, _ write: (inout ZIPEntryWriter) -> Void) {
         let name = Array(path.utf8)
-        let offset = bytes.count
+        let offset = sink.position - base
         // Local file header; the method, CRC-32 and sizes are set below.
-        append32(0x0403_4B50, to: &bytes)
-        append16(20, to: &bytes)
-        append16(ZIPArchive.flags, to: &bytes)
-        append16(0, to: &bytes)
-        append16(ZIPArchive.dosTime, to: &bytes)
-        append16(ZIPArchive.dosDate, to: &bytes)
-        append32(0, to: &bytes)
-        append32(0, to: &bytes)
-        append32(0, to: &bytes)
-        append16(UInt16(truncatingIfNeeded: name.count), to: &bytes)
-        append16(0, to: &bytes)
-        bytes += name
-        let dataStart = bytes.count
-        // The archive's bytes are handed to the entry and back, not shared: shared, the entry's first write would copy
-        // them all. (`consume`: passed as a plain argument, the variable kept its reference and they were copied.)
-        var archived: [UInt8] = []
-        swap(&archived, &bytes)
-        var entry = ZIPEntryWriter(compressing: compresses, appendingTo: consume archived)
+        var header: [UInt8] = []
+        header.reserveCapacity(30 + name.count)
+        Self.append32(0x0403_4B50, to: &header)
+        Self.append16(20, to: &header)
+        Self.append16(ZIPArchive.flags, to: &header)
+        Self.append16(0, to: &header)
+        Self.append16(ZIPArchive.dosTime, to: &header)
+        Self.append16(ZIPArchive.dosDate, to: &header)
+        Self.append32(0, to: &header)
+        Self.append32(0, to: &header)
+        Self.append32(0, to: &header)
+        Self.append16(UInt16(truncatingIfNeeded: name.count), to: &header)
+        Self.append16(0, to: &header)
+        header += name
+        sink.bytes += header
+        let dataStart = sink.position
+        // The sink is handed to the entry and back, not shared: shared, the entry's first write would copy its bytes.
+        var taken = ByteSink()
+        swap(&taken, &sink)
+        var entry = ZIPEntryWriter(compressing: compresses, writingInto: consume taken, failingAfter: failsCompressingAfter)
         write(&entry)
-        let (data, crc, size, method, failed) = entry.finished()
-        bytes = data
+        let (written, crc, size, method, failed) = entry.finished()
+        sink = written
         if failed { compressionFailed = true }
         contentSize += size
-        let compressedSize = UInt32(truncatingIfNeeded: bytes.count - dataStart)
+        let compressedSize = UInt32(truncatingIfNeeded: sink.position - dataStart)
         let uncompressedSize = UInt32(truncatingIfNeeded: size)
-        set16(method, at: offset + 8)
-        set32(crc, at: offset + 14)
-        set32(compressedSize, at: offset + 18)
-        set32(uncompressedSize, at: offset + 22)
+        var sizes: [UInt8] = []
+        Self.append32(crc, to: &sizes)
+        Self.append32(compressedSize, to: &sizes)
+        Self.append32(uncompressedSize, to: &sizes)
+        var methodField: [UInt8] = []
+        Self.append16(method, to: &methodField)
+        sink.overwrite(methodField, at: base + offset + 8)
+        sink.overwrite(sizes, at: base + offset + 14)
         // Central directory entry.
-        append32(0x0201_4B50, to: &central)
-        append16(20, to: &central) // made by: MS-DOS, 2.0
-        append16(20, to: &central)
-        append16(ZIPArchive.flags, to: &central)
-        append16(method, to: &central)
-        append16(ZIPArchive.dosTime, to: &central)
-        append16(ZIPArchive.dosDate, to: &central)
-        append32(crc, to: &central)
-        append32(compressedSize, to: &central)
-        append32(uncompressedSize, to: &central)
-        append16(UInt16(truncatingIfNeeded: name.count), to: &central)
-        append16(0, to: &central) // extra
-        append16(0, to: &central) // comment
-        append16(0, to: &central) // disk
-        append16(0, to: &central) // internal attributes
-        append32(0, to: &central) // external attributes
-        append32(UInt32(truncatingIfNeeded: offset), to: &central)
+        Self.append32(0x0201_4B50, to: &central)
+        Self.append16(20, to: &central) // made by: MS-DOS, 2.0
+        Self.append16(20, to: &central)
+        Self.append16(ZIPArchive.flags, to: &central)
+        Self.append16(method, to: &central)
+        Self.append16(ZIPArchive.dosTime, to: &central)
+        Self.append16(ZIPArchive.dosDate, to: &central)
+        central += sizes
+        Self.append16(UInt16(truncatingIfNeeded: name.count), to: &central)
+        Self.append16(0, to: &central) // extra
+        Self.append16(0, to: &central) // comment
+        Self.append16(0, to: &central) // disk
+        Self.append16(0, to: &central) // internal attributes
+        Self.append32(0, to: &central) // external attributes
+        Self.append32(UInt32(truncatingIfNeeded: offset), to: &central)
         central += name
         count += 1
     }
 
-    private mutating func set16(_ value: UInt16, at position: Int) {
-        bytes[position] = UInt8(value & 0xFF)
-        bytes[position + 1] = UInt8(value >> 8)
+    /// Ends the archive with its central directory and gives back the sink it was written into.
+    consuming func finished() -> ByteSink {
+        writeDirectory()
+        sink.flushIfFull()
+        return sink
     }
 
-    private mutating func set32(_ value: UInt32, at position: Int) {
-        for index in 0..<4 { bytes[position + index] = UInt8((value >> UInt32(8 * index)) & 0xFF) }
-    }
+    /// Gives back the sink without ending the archive (to write another from where this one started, say).
+    consuming func abandoned() -> ByteSink { sink }
 
-    /// The archive: the entries, the central directory and its end record. The entries' bytes are taken, not copied: the
-    /// archive is empty afterwards (finished again, it is an archive of no entries).
+    /// The archive kept in memory: the entries, the central directory and its end record. The bytes are taken, not
+    /// copied: the archive is empty afterwards (finished again, it is an archive of no entries).
     mutating func finish() -> [UInt8] {
-        var output: [UInt8] = []
-        swap(&output, &bytes)
-        defer {
-            central = []
-            count = 0
-            contentSize = 0
-        }
-        let directoryOffset = UInt32(truncatingIfNeeded: output.count)
-        output += central
-        append32(0x0605_4B50, to: &output)
-        append16(0, to: &output)
-        append16(0, to: &output)
-        append16(UInt16(truncatingIfNeeded: count), to: &output)
-        append16(UInt16(truncatingIfNeeded: count), to: &output)
-        append32(UInt32(truncatingIfNeeded: central.count), to: &output)
-        append32(directoryOffset, to: &output)
-        append16(0, to: &output)
-        return output
+        writeDirectory()
+        var bytes: [UInt8] = []
+        swap(&bytes, &sink.bytes)
+        central = []
+        count = 0
+        contentSize = 0
+        return bytes
     }
 
-    private func append16(_ value: UInt16, to output: inout [UInt8]) {
+    /// The central directory and its end record.
+    private mutating func writeDirectory() {
+        let directoryOffset = UInt32(truncatingIfNeeded: sink.position - base)
+        sink.bytes += central
+        Self.append32(0x0605_4B50, to: &sink.bytes)
+        Self.append16(0, to: &sink.bytes)
+        Self.append16(0, to: &sink.bytes)
+        Self.append16(UInt16(truncatingIfNeeded: count), to: &sink.bytes)
+        Self.append16(UInt16(truncatingIfNeeded: count), to: &sink.bytes)
+        Self.append32(UInt32(truncatingIfNeeded: central.count), to: &sink.bytes)
+        Self.append32(directoryOffset, to: &sink.bytes)
+        Self.append16(0, to: &sink.bytes)
+    }
+
+    private static func append16(_ value: UInt16, to output: inout [UInt8]) {
         output.append(UInt8(value & 0xFF))
         output.append(UInt8(value >> 8))
     }
 
-    private func append32(_ value: UInt32, to output: inout [UInt8]) {
+    private static func append32(_ value: UInt32, to output: inout [UInt8]) {
         for shift in stride(from: 0, to: 32, by: 8) { output.append(UInt8((value >> UInt32(shift)) & 0xFF)) }
     }
 
@@ -144,20 +170,23 @@ struct ZIPArchive {
 }
 
 /// The contents of one ZIP entry as they are written: gathered a little at a time and compressed (or, should zlib be
-/// unable to start, stored as they are).
+/// unable to start, stored as they are) into the archive's sink, which hands them on as it fills.
 struct ZIPEntryWriter {
     private var pending: [UInt8] = []
-    private var output: [UInt8] = []
+    private var sink: ByteSink
     private let deflater: Deflater?
     private var crc: UInt32 = 0
     private var written = 0
     private var failed = false
+    /// For tests: compressing fails once this many bytes are given (see `ZIPArchive.failsCompressingAfter`).
+    private let failingAfter: Int?
     private static let pieceSize = 1 << 16
 
-    /// A writer whose data goes after `output`'s bytes (the archive so far).
-    init(compressing: Bool, appendingTo output: consuming [UInt8] = []) {
+    /// A writer whose data goes into `sink`, after what it holds (the archive so far).
+    init(compressing: Bool, writingInto sink: consuming ByteSink, failingAfter: Int? = nil) {
         deflater = compressing ? Deflater.make() : nil
-        self.output = output
+        self.sink = sink
+        self.failingAfter = failingAfter
         pending.reserveCapacity(ZIPEntryWriter.pieceSize + 4_096)
     }
 
@@ -179,21 +208,24 @@ struct ZIPEntryWriter {
             crc = Deflater.crc32(crc, piece)
             written += piece.count
             if let deflater {
-                if !failed, !deflater.compress(piece, into: &output) { failed = true }
+                if !failed, !deflater.compress(piece, into: &sink.bytes) { failed = true }
             } else {
-                output.append(contentsOf: piece)
+                sink.bytes.append(contentsOf: piece)
             }
         }
+        if let failingAfter, deflater != nil, written >= failingAfter { failed = true }
         pending.removeAll(keepingCapacity: true)
+        sink.flushIfFull()
     }
 
-    /// What the writer was started with, then the entry's data (compressed or stored); the CRC-32 and size of its
-    /// contents, the ZIP method (8 deflate, 0 stored), and whether compressing failed (the data is then not the contents').
-    consuming func finished() -> (data: [UInt8], crc: UInt32, size: Int, method: UInt16, failed: Bool) {
+    /// The sink, with the entry's data (compressed or stored) after what it held; the CRC-32 and size of the contents,
+    /// the ZIP method (8 deflate, 0 stored), and whether compressing failed (the data is then not the contents').
+    consuming func finished() -> (sink: ByteSink, crc: UInt32, size: Int, method: UInt16, failed: Bool) {
         flush()
-        guard let deflater else { return (output, crc, written, 0, false) }
-        if !failed, !deflater.finish(into: &output) { failed = true }
-        return (output, crc, written, 8, failed)
+        guard let deflater else { return (sink, crc, written, 0, false) }
+        if !failed, !deflater.finish(into: &sink.bytes) { failed = true }
+        sink.flushIfFull()
+        return (sink, crc, written, 8, failed)
     }
 }
 

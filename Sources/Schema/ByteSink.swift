@@ -9,8 +9,25 @@ public struct ByteSink {
     /// How many bytes are gathered before they are delivered.
     public let chunkSize: Int
     private let deliver: (([UInt8]) -> Bool)?
+    /// For a sink that delivers to a file: how to change bytes already delivered (see `Rewriting`).
+    private let rewriting: Rewriting?
+    /// How many bytes have been delivered (or dropped after a failure) so far.
+    public private(set) var delivered = 0
     /// Whether delivering failed: the rest was dropped.
     public private(set) var failed = false
+
+    /// How a sink that delivers to a file changes what it has delivered: `overwrite` writes bytes at an offset from the
+    /// file's start (false on an error), `truncate` cuts the file to a length and goes on writing there (false on an
+    /// error). Formats whose headers give sizes known only after the data (ZIP) write a placeholder and fill it in.
+    public struct Rewriting {
+        public var overwrite: ([UInt8], Int) -> Bool
+        public var truncate: (Int) -> Bool
+
+        public init(overwrite: @escaping ([UInt8], Int) -> Bool, truncate: @escaping (Int) -> Bool) {
+            self.overwrite = overwrite
+            self.truncate = truncate
+        }
+    }
 
     /// A sink that keeps every byte in `bytes`; room for `expectedSize` of them is made at once.
     public init(expectedSize: Int = 1 << 12) {
@@ -18,16 +35,68 @@ public struct ByteSink {
         bytes.reserveCapacity(max(expectedSize, 1 << 12))
         chunkSize = .max
         deliver = nil
+        rewriting = nil
     }
 
-    /// A sink that gives its bytes to `deliver` about `chunkSize` at a time (at least 1), and the rest at `finish()`.
-    public init(chunkSize: Int, deliver: @escaping ([UInt8]) -> Bool) {
+    /// A sink that gives its bytes to `deliver` about `chunkSize` at a time (at least 1), and the rest at `finish()`; with
+    /// `rewriting`, delivered bytes can be changed afterwards (`overwrite(_:at:)`, `truncate(to:)`).
+    public init(chunkSize: Int, rewriting: Rewriting? = nil, deliver: @escaping ([UInt8]) -> Bool) {
         let size = max(chunkSize, 1)
         bytes = []
         // Room for a chunk and some of what follows it, so that the buffer rarely grows.
         bytes.reserveCapacity(min(size + size / 4, 1 << 24))
         self.chunkSize = size
         self.deliver = deliver
+        self.rewriting = rewriting
+    }
+
+    /// Where the next byte written goes: the number of bytes written so far.
+    public var position: Int { delivered + bytes.count }
+
+    /// Whether bytes already written can be changed: always when the sink keeps every byte, and when it delivers to
+    /// something that can be rewritten (a file, not a pipe).
+    public var isRewritable: Bool { deliver == nil || rewriting != nil }
+
+    /// Replaces the bytes written at `offset` (from the first byte written) with `patch`, wherever they are: still
+    /// waiting, or delivered. False when they cannot be changed (see `isRewritable`), lie beyond what is written, or
+    /// delivering has failed.
+    @discardableResult
+    public mutating func overwrite(_ patch: [UInt8], at offset: Int) -> Bool {
+        guard !failed, offset >= 0, offset + patch.count <= position else { return false }
+        var index = 0
+        if offset < delivered {
+            guard let rewriting else { return false }
+            let count = min(patch.count, delivered - offset)
+            guard rewriting.overwrite(Array(patch[0..<count]), offset) else {
+                failed = true
+                return false
+            }
+            index = count
+        }
+        while index < patch.count {
+            bytes[offset + index - delivered] = patch[index]
+            index += 1
+        }
+        return true
+    }
+
+    /// Forgets what was written from `offset` on: the next byte goes there. False when that cannot be done (see
+    /// `isRewritable`) or delivering has failed.
+    @discardableResult
+    public mutating func truncate(to offset: Int) -> Bool {
+        guard !failed, offset >= 0, offset <= position else { return false }
+        if offset >= delivered {
+            bytes.removeSubrange((offset - delivered)...)
+            return true
+        }
+        guard let rewriting else { return false }
+        guard rewriting.truncate(offset) else {
+            failed = true
+            return false
+        }
+        bytes.removeAll(keepingCapacity: true)
+        delivered = offset
+        return true
     }
 
     /// Delivers the bytes waiting when they are `chunkSize` or more.
@@ -40,6 +109,7 @@ public struct ByteSink {
     public mutating func flush() {
         guard let deliver, !bytes.isEmpty else { return }
         if !failed, !deliver(bytes) { failed = true }
+        delivered += bytes.count
         bytes.removeAll(keepingCapacity: true)
     }
 

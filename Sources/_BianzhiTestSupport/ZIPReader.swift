@@ -30,6 +30,24 @@ public enum ZIPReader {
         return entries
     }
 
+    /// The compression method of each entry, in archive order (0 stored, 8 deflated); nil when the bytes are not such an
+    /// archive.
+    public static func methods(_ bytes: [UInt8]) -> [Int]? {
+        func field(_ offset: Int, _ size: Int) -> Int? {
+            guard offset >= 0, offset + size <= bytes.count else { return nil }
+            return (0..<size).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
+        }
+        var methods: [Int] = []
+        var offset = 0
+        while field(offset, 4) == 0x0403_4B50 {
+            guard let method = field(offset + 8, 2), let compressed = field(offset + 18, 4),
+                  let nameLength = field(offset + 26, 2), let extraLength = field(offset + 28, 2) else { return nil }
+            methods.append(method)
+            offset += 30 + nameLength + extraLength + compressed
+        }
+        return methods
+    }
+
     /// The contents of the entry named `name`.
     public static func entry(_ name: String, in bytes: [UInt8]) -> [UInt8]? {
         entries(bytes)?.first { $0.name == name }?.contents

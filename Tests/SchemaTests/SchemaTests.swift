@@ -219,6 +219,67 @@ import Testing
         #expect(itemsMade < 100, "items after the failure are not made: \(itemsMade)")
     }
 
+    /// Bytes already written are changed where they are: in the buffer while they wait, through `Rewriting` once
+    /// delivered (a patch across the two goes partly each way); a cut goes back into what was delivered the same way.
+    /// A sink that delivers without `Rewriting` (a pipe) refuses both for delivered bytes; one that keeps every byte never.
+    @Test func writtenBytesAreChangedWhereverTheyAre() {
+        var file: [UInt8] = []
+        let rewriting = ByteSink.Rewriting(
+            overwrite: { patch, offset in
+                file.replaceSubrange(offset..<(offset + patch.count), with: patch)
+                return true
+            },
+            truncate: { length in
+                file.removeSubrange(length...)
+                return true
+            })
+        var sink = ByteSink(chunkSize: 4, rewriting: rewriting) { chunk in
+            file += chunk
+            return true
+        }
+        sink.bytes += Array("abcdef".utf8)
+        sink.flushIfFull()
+        sink.bytes += Array("gh".utf8)
+        #expect(sink.delivered == 6 && sink.position == 8)
+        let delivered = sink.overwrite(Array("XY".utf8), at: 1)
+        let across = sink.overwrite(Array("PQR".utf8), at: 5)
+        let waiting = sink.overwrite(Array("Z".utf8), at: 7)
+        let beyond = sink.overwrite(Array("!!".utf8), at: 7)
+        #expect(delivered && across && waiting, "delivered, across delivered and waiting, waiting")
+        #expect(!beyond, "beyond what is written")
+        var finished = sink.finish()
+        #expect(finished)
+        #expect(String(decoding: file, as: UTF8.self) == "aXYdePQZ")
+
+        sink.bytes += Array("ij".utf8)
+        let cutWaiting = sink.truncate(to: 9)
+        #expect(cutWaiting && sink.bytes == Array("i".utf8))
+        let cutDelivered = sink.truncate(to: 3)
+        #expect(cutDelivered && sink.position == 3 && sink.bytes.isEmpty)
+        sink.bytes += Array("cd".utf8)
+        finished = sink.finish()
+        #expect(finished)
+        #expect(String(decoding: file, as: UTF8.self) == "aXYcd")
+        let cutBeyond = sink.truncate(to: 6)
+        #expect(!cutBeyond, "beyond what is written")
+
+        var pipe = ByteSink(chunkSize: 2) { _ in true }
+        pipe.bytes += Array("abc".utf8)
+        pipe.flushIfFull()
+        pipe.bytes += Array("d".utf8)
+        #expect(!pipe.isRewritable)
+        let pipeDelivered = (pipe.overwrite([0], at: 0), pipe.truncate(to: 1))
+        #expect(!pipeDelivered.0 && !pipeDelivered.1, "delivered to a pipe")
+        let pipeWaiting = (pipe.overwrite(Array("D".utf8), at: 3), pipe.truncate(to: 3))
+        #expect(pipeWaiting.0 && pipeWaiting.1, "still waiting")
+
+        var memory = ByteSink()
+        memory.bytes += Array("abc".utf8)
+        let kept = (memory.isRewritable, memory.overwrite(Array("B".utf8), at: 1), memory.truncate(to: 2))
+        #expect(kept.0 && kept.1 && kept.2)
+        #expect(memory.bytes == Array("aB".utf8))
+    }
+
     /// How many items a generated array made.
     final class Counter: Sendable {
         let count = Mutex(0)

@@ -45,6 +45,7 @@ struct StatsCommand: ParsableCommand {
         let workers = WorkerPool.perProcessor
         let statistics = try StaffingStatistics.streamed(path: snapshot, loader: SnapshotLoader(workers: workers))
             ?? StaffingStatistics(Loading.snapshot(snapshot, workers: workers))
-        try OutputFile.write(StatisticsReporter(statistics).render(format), to: output)
+        let reporter = StatisticsReporter(statistics)
+        try OutputFile.write(to: output) { sink in reporter.write(format, into: &sink) }
     }
 }
