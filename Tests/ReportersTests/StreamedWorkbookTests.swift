@@ -48,18 +48,25 @@ import Testing
         return XLSXWorkbook(sheets: [large, small])
     }
 
+    /// The workbook written into a `MemoryFile` a chunk at a time.
+    private static func written(_ workbook: XLSXWorkbook, chunkSize: Int) throws -> MemoryFile {
+        let file = MemoryFile()
+        var sink = file.sink(chunkSize: chunkSize)
+        workbook.write(into: &sink)
+        let finished = sink.finish()
+        try #require(finished, "every byte delivered")
+        return file
+    }
+
     /// Handed on in pieces of every size, the workbook is the bytes made whole; the large worksheet left the sink before
     /// the workbook was done, and its header was filled in where it had been delivered.
     @Test(arguments: [1, 4096, ReportOutput.chunkSize])
     func aWorkbookHandedOnInPiecesIsTheWholeWorkbook(chunkSize: Int) throws {
         let workbook = Self.workbook()
         let whole = workbook.data()
-        let file = MemoryFile()
-        var sink = file.sink(chunkSize: chunkSize)
-        workbook.write(into: &sink)
-        let finished = sink.finish()
-        #expect(finished)
-        #expect(file.bytes == whole)
+        let file = try Self.written(workbook, chunkSize: chunkSize)
+        let same = file.bytes == whole
+        #expect(same, "\(file.bytes.count) bytes written, \(whole.count) made whole")
         #expect(ZIPReader.methods(whole) == Array(repeating: 8, count: 7), "every entry deflated")
         let sheet = try #require(ZIPReader.entry("xl/worksheets/sheet1.xml", in: whole))
         #expect(sheet.count > 1_000_000)
@@ -76,7 +83,8 @@ import Testing
         let path = directory.appendingPathComponent("报告.xlsx").path
         let workbook = Self.workbook()
         try ReportOutput.write(toFile: path, chunkSize: 1000) { workbook.write(into: &$0) }
-        #expect(FileManager.default.contents(atPath: path) == Data(workbook.data()))
+        let same = FileManager.default.contents(atPath: path) == Data(workbook.data())
+        #expect(same, "the file is the workbook made whole")
     }
 
     /// Should zlib fail part way through the large worksheet, after much of the workbook was delivered, what was written
@@ -94,12 +102,9 @@ import Testing
         #expect(contents.map(\.name) == expected.map(\.name))
         #expect(contents.map(\.contents) == expected.map(\.contents))
 
-        let file = MemoryFile()
-        var sink = file.sink(chunkSize: chunkSize)
-        failing.write(into: &sink)
-        let finished = sink.finish()
-        #expect(finished)
-        #expect(file.bytes == fallback)
+        let file = try Self.written(failing, chunkSize: chunkSize)
+        let same = file.bytes == fallback
+        #expect(same, "\(file.bytes.count) bytes written, \(fallback.count) made in memory")
         if chunkSize == 64 {
             #expect(file.truncations == [0], "what was delivered was cut off")
         }
@@ -111,14 +116,16 @@ import Testing
         }
         #expect(!pipe.isRewritable)
         failing.write(into: &pipe)
-        let piped = pipe.finish()
-        #expect(piped)
-        #expect(Array(chunks.joined()) == fallback)
+        let delivered = pipe.finish()
+        #expect(delivered)
+        let piped = Array(chunks.joined()) == fallback
+        #expect(piped, "a sink that cannot cut gets the fallback made in memory")
 
         let directory = try TestSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("stored.xlsx").path
         try ReportOutput.write(toFile: path, chunkSize: chunkSize) { failing.write(into: &$0) }
-        #expect(FileManager.default.contents(atPath: path) == Data(fallback))
+        let stored = FileManager.default.contents(atPath: path) == Data(fallback)
+        #expect(stored, "the file is the fallback made in memory")
     }
 }
