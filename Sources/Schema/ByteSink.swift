@@ -62,7 +62,8 @@ public struct ByteSink {
     /// delivering has failed.
     @discardableResult
     public mutating func overwrite(_ patch: [UInt8], at offset: Int) -> Bool {
-        guard !failed, offset >= 0, offset + patch.count <= position else { return false }
+        // Compared so that no sum can overflow (an offset near `Int.max` is simply beyond what is written).
+        guard !failed, offset >= 0, offset <= position - patch.count else { return false }
         var index = 0
         if offset < delivered {
             guard let rewriting else { return false }
