@@ -56,9 +56,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         case .xlsx:
             XLSXReporter(statistics: context.statistics).write(report, into: &sink)
         default:
-            let bytes = render(report, context: context)
-            // Handed over rather than copied when nothing is waiting.
-            if sink.bytes.isEmpty { sink.bytes = bytes } else { sink.bytes.append(contentsOf: bytes) }
+            sink.append(whole: render(report, context: context))
         }
         sink.flushIfFull()
     }

@@ -31,7 +31,7 @@ public struct StatisticsReporter: Sendable {
         if format == .xlsx {
             XLSXWorkbook(sheets: [SpreadsheetTable.statisticsSheet(statistics)]).write(into: &sink)
         } else {
-            sink.bytes += render(format)
+            sink.append(whole: render(format))
         }
         sink.flushIfFull()
     }

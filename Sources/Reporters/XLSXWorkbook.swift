@@ -69,28 +69,32 @@ struct XLSXWorkbook {
     /// the workbook written again stored.
     func write(into sink: inout ByteSink) {
         guard sink.isRewritable else {
-            sink.bytes += data()
+            sink.append(whole: data())
             sink.flushIfFull()
             return
         }
         let start = sink.position
-        var taken = ByteSink()
-        swap(&taken, &sink)
-        var compressed = ZIPArchive(compresses: true, writingInto: consume taken)
-        compressed.failsCompressingAfter = failsCompressingAfter
-        addEntries(to: &compressed)
-        if !compressed.compressionFailed {
-            sink = compressed.finished()
-            return
-        }
-        sink = compressed.abandoned()
+        if writeArchive(compressing: true, into: &sink) { return }
         // When the cut fails, the sink has failed too: what follows is dropped and the write reported as failed.
         guard sink.truncate(to: start) else { return }
-        var again = ByteSink()
-        swap(&again, &sink)
-        var stored = ZIPArchive(compresses: false, writingInto: consume again)
-        addEntries(to: &stored)
-        sink = stored.finished()
+        writeArchive(compressing: false, into: &sink)
+    }
+
+    /// Writes the archive into `sink`; false when compressing failed (the sink then holds an unfinished archive).
+    @discardableResult
+    private func writeArchive(compressing: Bool, into sink: inout ByteSink) -> Bool {
+        // The sink is handed to the archive and back, not shared: shared, its first write would copy what it holds.
+        var taken = ByteSink()
+        swap(&taken, &sink)
+        var archive = ZIPArchive(compresses: compressing, writingInto: consume taken)
+        archive.failsCompressingAfter = failsCompressingAfter
+        addEntries(to: &archive)
+        if archive.compressionFailed {
+            sink = archive.abandoned()
+            return false
+        }
+        sink = archive.finished()
+        return true
     }
 
     private func addEntries(to archive: inout ZIPArchive) {

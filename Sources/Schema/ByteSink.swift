@@ -50,6 +50,11 @@ public struct ByteSink {
         self.rewriting = rewriting
     }
 
+    /// Appends `whole`, made elsewhere: handed over rather than copied when nothing is waiting.
+    public mutating func append(whole: [UInt8]) {
+        if bytes.isEmpty { bytes = whole } else { bytes.append(contentsOf: whole) }
+    }
+
     /// Where the next byte written goes: the number of bytes written so far.
     public var position: Int { delivered + bytes.count }
 
