@@ -45,6 +45,8 @@ public struct ReportOutputError: Error, Sendable, Equatable {
         case ENOTDIR: "路径中有一段不是文件夹"
         case EIO: "读写设备出错"
         case EPIPE: "读取输出的程序已经退出（管道已关闭）"
+        // No system error: the writer asked to change bytes that could not be changed (see `ByteSink.overwrite`).
+        case 0: "已写出的部分无法修改（内部错误，请报告此问题）"
         default: String(cString: strerror(code))
         }
     }

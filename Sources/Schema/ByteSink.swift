@@ -2,7 +2,8 @@
 /// where a piece may end; once about `chunkSize` bytes are waiting they go to `deliver` (a file, say) and the buffer is
 /// emptied, so that a large document never exists whole in memory. Without `deliver`, everything stays in `bytes`.
 ///
-/// When `deliver` fails (returns false), the sink stops: what is written afterwards is dropped and `failed` is true.
+/// When `deliver` fails (returns false), or a change to bytes already written is refused (`overwrite(_:at:)`,
+/// `truncate(to:)`), the sink stops: what is written afterwards is dropped and `failed` is true.
 public struct ByteSink {
     /// What is written and not yet delivered.
     public var bytes: [UInt8]
@@ -13,7 +14,7 @@ public struct ByteSink {
     private let rewriting: Rewriting?
     /// How many bytes have been delivered (or dropped after a failure) so far.
     public private(set) var delivered = 0
-    /// Whether delivering failed: the rest was dropped.
+    /// Whether delivering failed, or a change was refused: the rest was dropped.
     public private(set) var failed = false
 
     /// How a sink that delivers to a file changes what it has delivered: `overwrite` writes bytes at an offset from the
@@ -65,13 +66,17 @@ public struct ByteSink {
     /// Replaces the bytes written at `offset` (from the first byte written) with `patch`, wherever they are: still
     /// waiting, or delivered. False when they cannot be changed (see `isRewritable`), lie beyond what is written, or
     /// delivering has failed.
+    ///
+    /// A refusal fails the sink (`failed`), as a failed delivery does: what it holds is no longer what the writer meant
+    /// (a ZIP header left without its sizes), so a report written through it must not be kept.
     @discardableResult
     public mutating func overwrite(_ patch: [UInt8], at offset: Int) -> Bool {
+        guard !failed else { return false }
         // Compared so that no sum can overflow (an offset near `Int.max` is simply beyond what is written).
-        guard !failed, offset >= 0, offset <= position - patch.count else { return false }
+        guard offset >= 0, offset <= position - patch.count else { return refuse() }
         var index = 0
         if offset < delivered {
-            guard let rewriting else { return false }
+            guard let rewriting else { return refuse() }
             let count = min(patch.count, delivered - offset)
             guard rewriting.overwrite(Array(patch[0..<count]), offset) else {
                 failed = true
@@ -87,15 +92,17 @@ public struct ByteSink {
     }
 
     /// Forgets what was written from `offset` on: the next byte goes there. False when that cannot be done (see
-    /// `isRewritable`) or delivering has failed.
+    /// `isRewritable`, and `offset` beyond what is written) or delivering has failed; a refusal fails the sink, as in
+    /// `overwrite(_:at:)`.
     @discardableResult
     public mutating func truncate(to offset: Int) -> Bool {
-        guard !failed, offset >= 0, offset <= position else { return false }
+        guard !failed else { return false }
+        guard offset >= 0, offset <= position else { return refuse() }
         if offset >= delivered {
             bytes.removeSubrange((offset - delivered)...)
             return true
         }
-        guard let rewriting else { return false }
+        guard let rewriting else { return refuse() }
         guard rewriting.truncate(offset) else {
             failed = true
             return false
@@ -103,6 +110,12 @@ public struct ByteSink {
         bytes.removeAll(keepingCapacity: true)
         delivered = offset
         return true
+    }
+
+    /// Fails the sink for a change it could not make; false, for the caller to return.
+    private mutating func refuse() -> Bool {
+        failed = true
+        return false
     }
 
     /// Delivers the bytes waiting when they are `chunkSize` or more.

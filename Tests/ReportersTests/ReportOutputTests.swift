@@ -167,6 +167,26 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report.csv"])
     }
 
+    /// A change to what was written that the sink refuses (a patch past the end: a writer's mistake, not the system's)
+    /// fails the write like a full disk: the old report stays, and the message says what went wrong without a system error.
+    @Test func aRefusedChangeLeavesTheOldReport() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("report.xlsx").path
+        try Data("原有报告\n".utf8).write(to: URL(fileURLWithPath: path))
+        let thrown = #expect(throws: ReportOutputError.self) {
+            try ReportOutput.write(toFile: path, chunkSize: 4) { sink in
+                sink.bytes.append(contentsOf: "一半的报告".utf8)
+                sink.flushIfFull()
+                sink.overwrite(Array("尾".utf8), at: sink.position)
+            }
+        }
+        #expect(thrown == ReportOutputError(path: path, operation: .write, code: 0))
+        #expect(thrown?.message.contains("已写出的部分无法修改") == true)
+        #expect(FileManager.default.contents(atPath: path) == Data("原有报告\n".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["report.xlsx"])
+    }
+
     @Test func aMissingFolderIsACreateError() throws {
         let path = "/nonexistent-\(UUID().uuidString)/r.json"
         let thrown = #expect(throws: ReportOutputError.self) {

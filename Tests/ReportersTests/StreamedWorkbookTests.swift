@@ -128,4 +128,25 @@ import Testing
         let stored = FileManager.default.contents(atPath: path) == Data(fallback)
         #expect(stored, "the file is the fallback made in memory")
     }
+
+    /// An archive written straight into a sink that cannot change what it delivered (a pipe), small pieces at a time:
+    /// the header of an entry is gone before its sizes are known, so filling them in is refused and the sink fails,
+    /// instead of handing on an archive whose header says its entry is empty. (`XLSXWorkbook.write(into:)` never does
+    /// this: it makes the workbook whole in memory for such a sink, as the test above shows.)
+    @Test func anArchiveWhoseHeaderCannotBeFilledInFailsItsSink() {
+        var pipe = ByteSink(chunkSize: 16) { _ in true }
+        var archive = ZIPArchive(compresses: true, writingInto: pipe)
+        archive.addEntry(path: "a.txt") { $0.append(String(repeating: "编制", count: 100)) }
+        pipe = archive.finished()
+        #expect(pipe.failed, "the sizes of a delivered header could not be filled in")
+        let finished = pipe.finish()
+        #expect(!finished)
+
+        var memory = ZIPArchive(compresses: true, writingInto: ByteSink())
+        memory.addEntry(path: "a.txt") { $0.append(String(repeating: "编制", count: 100)) }
+        var kept = memory.finished()
+        let keptFinished = kept.finish()
+        #expect(keptFinished && !kept.failed, "a sink that keeps every byte can fill it in")
+        #expect(ZIPReader.entry("a.txt", in: kept.bytes) == Array(String(repeating: "编制", count: 100).utf8))
+    }
 }

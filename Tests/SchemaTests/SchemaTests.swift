@@ -219,24 +219,31 @@ import Testing
         #expect(itemsMade < 100, "items after the failure are not made: \(itemsMade)")
     }
 
+    /// A sink delivering to `file` (a chunk every 4 bytes), whose delivered bytes can be changed there.
+    private static func rewritableSink(into file: UnsafeMutablePointer<[UInt8]>) -> ByteSink {
+        let rewriting = ByteSink.Rewriting(
+            overwrite: { patch, offset in
+                file.pointee.replaceSubrange(offset..<(offset + patch.count), with: patch)
+                return true
+            },
+            truncate: { length in
+                file.pointee.removeSubrange(length...)
+                return true
+            })
+        return ByteSink(chunkSize: 4, rewriting: rewriting) { chunk in
+            file.pointee += chunk
+            return true
+        }
+    }
+
     /// Bytes already written are changed where they are: in the buffer while they wait, through `Rewriting` once
     /// delivered (a patch across the two goes partly each way); a cut goes back into what was delivered the same way.
     /// A sink that delivers without `Rewriting` (a pipe) refuses both for delivered bytes; one that keeps every byte never.
     @Test func writtenBytesAreChangedWhereverTheyAre() {
-        var file: [UInt8] = []
-        let rewriting = ByteSink.Rewriting(
-            overwrite: { patch, offset in
-                file.replaceSubrange(offset..<(offset + patch.count), with: patch)
-                return true
-            },
-            truncate: { length in
-                file.removeSubrange(length...)
-                return true
-            })
-        var sink = ByteSink(chunkSize: 4, rewriting: rewriting) { chunk in
-            file += chunk
-            return true
-        }
+        let file = UnsafeMutablePointer<[UInt8]>.allocate(capacity: 1)
+        file.initialize(to: [])
+        defer { file.deinitialize(count: 1); file.deallocate() }
+        var sink = Self.rewritableSink(into: file)
         sink.bytes += Array("abcdef".utf8)
         sink.flushIfFull()
         sink.bytes += Array("gh".utf8)
@@ -244,13 +251,10 @@ import Testing
         let delivered = sink.overwrite(Array("XY".utf8), at: 1)
         let across = sink.overwrite(Array("PQR".utf8), at: 5)
         let waiting = sink.overwrite(Array("Z".utf8), at: 7)
-        let beyond = sink.overwrite(Array("!!".utf8), at: 7)
         #expect(delivered && across && waiting, "delivered, across delivered and waiting, waiting")
-        let farBeyond = sink.overwrite([1], at: Int.max)
-        #expect(!beyond && !farBeyond, "beyond what is written")
         var finished = sink.finish()
         #expect(finished)
-        #expect(String(decoding: file, as: UTF8.self) == "aXYdePQZ")
+        #expect(String(decoding: file.pointee, as: UTF8.self) == "aXYdePQZ")
 
         sink.bytes += Array("ij".utf8)
         let cutWaiting = sink.truncate(to: 9)
@@ -260,25 +264,64 @@ import Testing
         sink.bytes += Array("cd".utf8)
         finished = sink.finish()
         #expect(finished)
-        #expect(String(decoding: file, as: UTF8.self) == "aXYcd")
-        let cutBeyond = sink.truncate(to: 6)
-        #expect(!cutBeyond, "beyond what is written")
+        #expect(String(decoding: file.pointee, as: UTF8.self) == "aXYcd")
 
         var pipe = ByteSink(chunkSize: 2) { _ in true }
         pipe.bytes += Array("abc".utf8)
         pipe.flushIfFull()
         pipe.bytes += Array("d".utf8)
         #expect(!pipe.isRewritable)
-        let pipeDelivered = (pipe.overwrite([0], at: 0), pipe.truncate(to: 1))
-        #expect(!pipeDelivered.0 && !pipeDelivered.1, "delivered to a pipe")
         let pipeWaiting = (pipe.overwrite(Array("D".utf8), at: 3), pipe.truncate(to: 3))
         #expect(pipeWaiting.0 && pipeWaiting.1, "still waiting")
+        let pipeFinished = pipe.finish()
+        #expect(pipeFinished)
 
         var memory = ByteSink()
         memory.bytes += Array("abc".utf8)
         let kept = (memory.isRewritable, memory.overwrite(Array("B".utf8), at: 1), memory.truncate(to: 2))
         #expect(kept.0 && kept.1 && kept.2)
         #expect(memory.bytes == Array("aB".utf8))
+    }
+
+    /// A change the sink cannot make (bytes beyond what is written; bytes delivered to a pipe) is refused and fails the
+    /// sink, as a failed delivery does: what it holds is no longer what was meant, so nothing written through it is kept.
+    /// Once failed, it refuses every further change.
+    @Test func aRefusedChangeFailsTheSink() {
+        let file = UnsafeMutablePointer<[UInt8]>.allocate(capacity: 1)
+        file.initialize(to: [])
+        defer { file.deinitialize(count: 1); file.deallocate() }
+        func written(_ text: String) -> ByteSink {
+            file.pointee = []
+            var sink = Self.rewritableSink(into: file)
+            sink.bytes += Array(text.utf8)
+            sink.flushIfFull()
+            return sink
+        }
+        let refusals: [(String, (inout ByteSink) -> Bool)] = [
+            ("a patch running past the end", { $0.overwrite(Array("!!".utf8), at: 5) }),
+            ("a patch far beyond the end", { $0.overwrite([1], at: Int.max) }),
+            ("a patch before the start", { $0.overwrite([1], at: -1) }),
+            ("a cut beyond the end", { $0.truncate(to: 7) }),
+        ]
+        for (what, change) in refusals {
+            var sink = written("abcdef")
+            #expect(!change(&sink), "\(what)")
+            #expect(sink.failed, "\(what)")
+            let afterwards = (sink.overwrite([0], at: 0), sink.truncate(to: 0))
+            #expect(!afterwards.0 && !afterwards.1, "\(what): nothing is changed once failed")
+            let finished = sink.finish()
+            #expect(!finished, "\(what)")
+        }
+
+        for delivered in [true, false] {
+            var pipe = ByteSink(chunkSize: 2) { _ in true }
+            pipe.bytes += Array("abc".utf8)
+            pipe.flushIfFull()
+            let refused = delivered ? pipe.overwrite([0], at: 0) : pipe.truncate(to: 1)
+            #expect(!refused && pipe.failed, "delivered to a pipe")
+            let finished = pipe.finish()
+            #expect(!finished)
+        }
     }
 
     /// How many items a generated array made.
