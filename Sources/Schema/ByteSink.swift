@@ -78,10 +78,7 @@ public struct ByteSink {
         if offset < delivered {
             guard let rewriting else { return refuse() }
             let count = min(patch.count, delivered - offset)
-            guard rewriting.overwrite(Array(patch[0..<count]), offset) else {
-                failed = true
-                return false
-            }
+            guard rewriting.overwrite(Array(patch[0..<count]), offset) else { return refuse() }
             index = count
         }
         while index < patch.count {
@@ -103,16 +100,14 @@ public struct ByteSink {
             return true
         }
         guard let rewriting else { return refuse() }
-        guard rewriting.truncate(offset) else {
-            failed = true
-            return false
-        }
+        guard rewriting.truncate(offset) else { return refuse() }
         bytes.removeAll(keepingCapacity: true)
         delivered = offset
         return true
     }
 
-    /// Fails the sink for a change it could not make; false, for the caller to return.
+    /// Fails the sink for a change it could not make (refused, or failed where it was delivered); false, for the caller
+    /// to return.
     private mutating func refuse() -> Bool {
         failed = true
         return false
